@@ -1,0 +1,142 @@
+"""The Đồng Tháp 2021 demo: reference data, personas and (in later steps) the
+producers, dossiers, rounds and plan that make the portal show real numbers.
+
+Every step is idempotent: running `seed_demo` twice leaves the same data.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from accounts.models import Role, User
+from regions.models import AdministrativeUnit, UnitLevel
+from regions.services import load_dong_thap_2021
+
+DEMO_PASSWORD = "ocop2021"
+DEMO_EMAIL_DOMAIN = "@ocop.dongthap.example"
+PROVINCE_CODE = "87"
+# The demo lives in 2021: units are the ones valid then.
+DEMO_DAY = datetime.date(2021, 6, 30)
+
+
+@dataclass(frozen=True)
+class Persona:
+    username: str
+    first_name: str
+    last_name: str
+    role: str
+    unit_code: str
+    organisation: str
+    superuser: bool = False
+
+
+PERSONAS = [
+    Persona(
+        "admin",
+        "Quản trị",
+        "Hệ thống",
+        Role.ADMINISTRATOR,
+        PROVINCE_CODE,
+        "Trung tâm Công nghệ thông tin tỉnh Đồng Tháp",
+        superuser=True,
+    ),
+    Persona(
+        "province",
+        "Minh Tâm",
+        "Lê",
+        Role.PROVINCIAL_OFFICER,
+        PROVINCE_CODE,
+        "Sở Công Thương Đồng Tháp",
+    ),
+    Persona(
+        "laivung",
+        "Thị Hồng",
+        "Nguyễn",
+        Role.DISTRICT_OFFICER,
+        "876",
+        "Phòng Nông nghiệp và Phát triển nông thôn huyện Lai Vung",
+    ),
+    Persona(
+        "thapmuoi",
+        "Văn Sen",
+        "Trần",
+        Role.DISTRICT_OFFICER,
+        "872",
+        "Phòng Nông nghiệp và Phát triển nông thôn huyện Tháp Mười",
+    ),
+    Persona(
+        "chauthanh",
+        "Quốc Huy",
+        "Phạm",
+        Role.DISTRICT_OFFICER,
+        "877",
+        "Phòng Nông nghiệp và Phát triển nông thôn huyện Châu Thành",
+    ),
+]
+
+
+def unit(code: str) -> AdministrativeUnit:
+    """The 2021 unit with this GSO code."""
+    return AdministrativeUnit.objects.valid_on(DEMO_DAY).get(code=code)
+
+
+def ensure_user(
+    *,
+    username: str,
+    first_name: str,
+    last_name: str,
+    role: str = "",
+    jurisdiction: AdministrativeUnit | None = None,
+    organisation: str = "",
+    superuser: bool = False,
+) -> tuple[User, bool]:
+    """Create the demo user once; a re-run keeps its password and other edits."""
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "first_name": first_name,
+            "last_name": last_name,
+            "role": role,
+            "jurisdiction": jurisdiction,
+            "organisation": organisation,
+            "email": f"{username}{DEMO_EMAIL_DOMAIN}",
+            "is_staff": superuser,
+            "is_superuser": superuser,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user, created
+
+
+def seed_users() -> list[User]:
+    users = []
+    for persona in PERSONAS:
+        user, _ = ensure_user(
+            username=persona.username,
+            first_name=persona.first_name,
+            last_name=persona.last_name,
+            role=persona.role,
+            jurisdiction=unit(persona.unit_code),
+            organisation=persona.organisation,
+            superuser=persona.superuser,
+        )
+        users.append(user)
+    return users
+
+
+@transaction.atomic
+def seed(log=print) -> None:
+    created, updated = load_dong_thap_2021()
+    log(f"Administrative units: {created} created, {updated} already there.")
+    province = unit(PROVINCE_CODE)
+    assert province.level == UnitLevel.PROVINCE
+    seed_users()
+    logins = User.objects.filter(email__endswith=DEMO_EMAIL_DOMAIN).order_by("pk")
+    log(f"Demo logins (password {DEMO_PASSWORD}):")
+    for user in logins:
+        what = user.get_role_display() or "council member"
+        where = f", {user.jurisdiction.name}" if user.jurisdiction else ""
+        log(f"  {user.username:<10} {what}{where}")

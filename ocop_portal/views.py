@@ -1,0 +1,95 @@
+"""Pages that belong to no single app: the public front page, the home page after
+sign-in, and the health check."""
+
+import time
+
+import redis
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.db.models import Count
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from regions.models import AdministrativeUnit
+
+from .celery import HEARTBEAT_CACHE_KEY
+
+
+@login_not_required
+@require_GET
+def public_home(request):
+    return render(request, "public_home.html")
+
+
+@require_GET
+def portal_home(request):
+    """Home after sign-in: the numbers of the user's own jurisdiction."""
+    user = request.user
+    context = {"jurisdiction": user.jurisdiction}
+    if user.is_provincial and user.province is not None:
+        context["districts"] = (
+            AdministrativeUnit.objects.filter(parent=user.province)
+            .annotate(commune_count=Count("children"))
+            .order_by("code")
+        )
+    elif user.is_district_officer:
+        context["communes"] = user.jurisdiction.children.order_by("code")
+    return render(request, "portal_home.html", context)
+
+
+def _check_database() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        return {"ok": False, "error": error.__class__.__name__}
+    return {"ok": True}
+
+
+def _check_broker() -> dict:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return {"ok": True, "mode": "in-process"}
+    try:
+        client = redis.Redis.from_url(
+            settings.CELERY_BROKER_URL, socket_connect_timeout=1, socket_timeout=1
+        )
+        client.ping()
+    except redis.RedisError as error:
+        return {"ok": False, "mode": "redis", "error": error.__class__.__name__}
+    return {"ok": True, "mode": "redis"}
+
+
+def _worker_heartbeat() -> dict:
+    # Informational only: a web node stays in rotation while workers restart.
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return {"mode": "in-process"}
+    try:
+        beat = cache.get(HEARTBEAT_CACHE_KEY)
+    except Exception:
+        beat = None
+    if not beat:
+        return {"seen": False}
+    age = time.time() - beat["at"]
+    return {
+        "seen": True,
+        "age_seconds": round(age, 1),
+        "stale": age > settings.OCOP_HEARTBEAT_STALE_SECONDS,
+    }
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database and the broker answer, 503 otherwise; JSON either way."""
+    checks = {"database": _check_database(), "broker": _check_broker()}
+    healthy = all(check["ok"] for check in checks.values())
+    body = {"status": "ok" if healthy else "unavailable", **checks}
+    body["worker"] = _worker_heartbeat()
+    return JsonResponse(body, status=200 if healthy else 503)

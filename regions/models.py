@@ -1,0 +1,96 @@
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitLevel(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    DISTRICT = "district", _("District")
+    COMMUNE = "commune", _("Commune")
+
+
+class AdministrativeUnitQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date) -> "AdministrativeUnitQuerySet":
+        return self.filter(
+            Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+    def provinces(self) -> "AdministrativeUnitQuerySet":
+        return self.filter(level=UnitLevel.PROVINCE)
+
+    def districts(self) -> "AdministrativeUnitQuerySet":
+        return self.filter(level=UnitLevel.DISTRICT)
+
+    def communes(self) -> "AdministrativeUnitQuerySet":
+        return self.filter(level=UnitLevel.COMMUNE)
+
+
+class AdministrativeUnit(models.Model):
+    """A province, district or commune as the GSO lists it, for the period it existed.
+
+    The hierarchy changes (Đồng Tháp lost its districts on 1/7/2025), so a unit is never
+    edited into another: a new unit gets a new row with its own validity, and records of
+    2021 keep pointing at the 2021 units.
+    """
+
+    code = models.CharField(_("GSO code"), max_length=10)
+    name = models.CharField(_("name"), max_length=120)
+    level = models.CharField(_("level"), max_length=10, choices=UnitLevel.choices)
+    kind = models.CharField(
+        _("kind"),
+        max_length=30,
+        help_text=_("Tỉnh, Thành phố, Huyện, Xã, Phường, Thị trấn…"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    objects = AdministrativeUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "valid_from"],
+                name="regions_unit_code_valid_from_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=UnitLevel.values), name="regions_unit_level_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="regions_unit_validity_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(level=UnitLevel.PROVINCE) | Q(parent__isnull=False),
+                name="regions_unit_parent_below_province",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def short_name(self) -> str:
+        """The name without its kind: "Lai Vung" for "Huyện Lai Vung"."""
+        prefix = f"{self.kind} "
+        return self.name[len(prefix) :] if self.name.startswith(prefix) else self.name
+
+    @property
+    def province(self) -> "AdministrativeUnit":
+        unit = self
+        while unit.parent_id is not None:
+            unit = unit.parent
+        return unit

@@ -1,0 +1,61 @@
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("username", "own", "foreign"),
+    [
+        (
+            "laivung",
+            "Huyện Lai Vung",
+            ["Huyện Tháp Mười", "Huyện Châu Thành", "Thị trấn Mỹ An"],
+        ),
+        ("thapmuoi", "Huyện Tháp Mười", ["Huyện Lai Vung", "Thị trấn Lai Vung"]),
+        ("chauthanh", "Huyện Châu Thành", ["Huyện Lai Vung", "Huyện Tháp Mười"]),
+    ],
+)
+def test_district_officer_home_shows_only_their_district(
+    client_for, username, own, foreign
+):
+    html = client_for(username).get("/portal/").content.decode()
+    assert own in html
+    for name in foreign:
+        assert name not in html
+
+
+def test_lai_vung_officer_sees_the_communes_of_lai_vung(client_for):
+    html = client_for("laivung").get("/portal/").content.decode()
+    assert "Thị trấn Lai Vung" in html
+    assert "Huyện Lai Vung: 12 xã, phường, thị trấn" in html
+
+
+def test_provincial_officer_home_shows_every_district(client_for):
+    response = client_for("province").get("/portal/")
+    districts = response.context["districts"]
+    assert len(districts) == 12
+    assert sum(district.commune_count for district in districts) == 143
+    html = response.content.decode()
+    assert "Tỉnh Đồng Tháp theo huyện" in html
+    assert "Huyện Lai Vung" in html and "Thành phố Sa Đéc" in html
+
+
+def test_navigation_depends_on_the_role(client_for):
+    assert "Quản trị" in client_for("admin").get("/portal/").content.decode()
+    assert "Quản trị" not in client_for("laivung").get("/portal/").content.decode()
+
+
+def test_admin_is_for_administrators_only(client_for):
+    assert client_for("admin").get("/admin/").status_code == 200
+    response = client_for("province").get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_public_home_needs_no_login(client, db):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Sản phẩm OCOP tỉnh Đồng Tháp" in response.content.decode()
+
+
+def test_unknown_page_is_a_vietnamese_404(client_for):
+    response = client_for("laivung").get("/portal/no-such-page/")
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in response.content.decode()
