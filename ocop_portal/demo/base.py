@@ -1,16 +1,11 @@
-"""The Đồng Tháp 2021 demo: reference data, personas and (in later steps) the
-producers, dossiers, rounds and plan that make the portal show real numbers.
-
-Every step is idempotent: running `seed_demo` twice leaves the same data.
-"""
+"""Demo step 1: administrative units, product catalogue and the personas."""
 
 import datetime
 from dataclasses import dataclass
 
-from django.db import transaction
-
 from accounts.models import Role, User
-from regions.models import AdministrativeUnit, UnitLevel
+from products.catalogue import load_catalogue
+from regions.models import AdministrativeUnit
 from regions.services import load_dong_thap_2021
 
 DEMO_PASSWORD = "ocop2021"
@@ -127,13 +122,15 @@ def seed_users() -> list[User]:
     return users
 
 
-@transaction.atomic
-def seed(log=print) -> None:
+def seed_base(log) -> None:
     created, updated = load_dong_thap_2021()
     log(f"Administrative units: {created} created, {updated} already there.")
-    province = unit(PROVINCE_CODE)
-    assert province.level == UnitLevel.PROVINCE
+    counts = load_catalogue()
+    log(f"Product catalogue: {sum(counts.values())} new rows.")
     seed_users()
+
+
+def report_logins(log) -> None:
     logins = User.objects.filter(email__endswith=DEMO_EMAIL_DOMAIN).order_by("pk")
     log(f"Demo logins (password {DEMO_PASSWORD}):")
     for user in logins:

@@ -1,0 +1,22 @@
+"""The Đồng Tháp 2021 demo, one module per stage of the programme, run in order by
+`seed_demo`. Every step is idempotent: running it twice leaves the same data."""
+
+from django.db import transaction
+
+from .base import (
+    DEMO_PASSWORD,
+    PROVINCE_CODE,
+    report_logins,
+    seed_base,
+    seed_users,
+    unit,
+)
+
+__all__ = ["DEMO_PASSWORD", "PROVINCE_CODE", "seed", "seed_users", "unit"]
+
+
+@transaction.atomic
+def seed(log=print) -> None:
+    seed_base(log)
+    # Later stages: producers and dossiers, evaluations, plans (one module each).
+    report_logins(log)

@@ -1,0 +1,305 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import jurisdiction_q
+from evaluations.models import Certificate
+from producers.models import Producer
+from regions.models import AdministrativeUnit
+
+
+class PlanStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Plan(models.Model):
+    """A yearly OCOP plan of a province, e.g. 122/KH-UBND of 14/04/2021."""
+
+    province = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.CharField(_("document number"), max_length=60)
+    issued_on = models.DateField(_("issued on"))
+    title = models.CharField(_("title"), max_length=500)
+    lead_agency = models.CharField(_("lead agency"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.OPEN
+    )
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-year", "-issued_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "number"], name="plans_plan_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PlanStatus.values),
+                name="plans_plan_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} ({self.year})"
+
+
+class Target(models.Model):
+    """A target of a plan: an indicator (see plans/indicators.py) and a value, for the
+    whole province or for one district."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
+    # A key of the indicator registry; no database choices, so that adding an indicator
+    # needs no migration.
+    indicator = models.CharField(_("indicator"), max_length=40)
+    target_value = models.DecimalField(_("target"), max_digits=10, decimal_places=2)
+    district = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["plan", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "indicator", "district"],
+                name="plans_target_unique_district",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "indicator"],
+                condition=Q(district__isnull=True),
+                name="plans_target_unique_province",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_value__gte=0), name="plans_target_value_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} · {self.indicator} = {self.target_value}"
+
+
+class ProgressSnapshot(models.Model):
+    """A target's value as computed on one day. One row per target and day: a rerun
+    updates it in place."""
+
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="snapshots"
+    )
+    day = models.DateField(_("day"))
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+    by_district = models.JSONField(_("by district"), default=dict)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("progress snapshot")
+        verbose_name_plural = _("progress snapshots")
+        ordering = ["target", "day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "day"], name="plans_snapshot_one_per_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.target} @ {self.day}: {self.value}"
+
+
+class TrainingAudience(models.TextChoices):
+    OFFICERS = "officers", _("OCOP officers")
+    PRODUCERS = "producers", _("Producers")
+
+
+class TrainingEvent(models.Model):
+    province = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    title = models.CharField(_("title"), max_length=255)
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=255)
+    audience = models.CharField(
+        _("audience"), max_length=10, choices=TrainingAudience.choices
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("training")
+        verbose_name_plural = _("trainings")
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(audience__in=TrainingAudience.values),
+                name="plans_training_audience_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.held_on:%d/%m/%Y})"
+
+    def get_absolute_url(self):
+        return reverse("plans:training-detail", args=[self.pk])
+
+
+class AttendanceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "AttendanceQuerySet":
+        return self.filter(
+            jurisdiction_q(user, district="district", province="district__parent")
+        )
+
+
+class Attendance(models.Model):
+    """One officer or one producer at a training."""
+
+    event = models.ForeignKey(
+        TrainingEvent, on_delete=models.CASCADE, related_name="attendance"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    producer = models.ForeignKey(
+        Producer, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    district = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, producer__isnull=True)
+                | Q(user__isnull=True, producer__isnull=False),
+                name="plans_attendance_one_attendee",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "user"],
+                condition=Q(user__isnull=False),
+                name="plans_attendance_user_once",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "producer"],
+                condition=Q(producer__isnull=False),
+                name="plans_attendance_producer_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.event}: {self.user or self.producer}"
+
+
+class SalesPointKind(models.TextChoices):
+    SHOWROOM = "showroom", _("OCOP showroom")
+    SALES_POINT = "sales_point", _("Sales point")
+    DESIGN_CENTRE = "design_centre", _("Design and display centre")
+
+
+class SalesPointQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "SalesPointQuerySet":
+        return self.filter(
+            jurisdiction_q(user, district="district", province="district__parent")
+        )
+
+
+class SalesPoint(models.Model):
+    name = models.CharField(_("name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=15, choices=SalesPointKind.choices)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    commune = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    district = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    opened_on = models.DateField(_("opened on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    objects = SalesPointQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sales point")
+        verbose_name_plural = _("sales points")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=SalesPointKind.values),
+                name="plans_sales_point_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True)
+                | Q(closed_on__gte=models.F("opened_on")),
+                name="plans_sales_point_dates_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.district_id = self.commune.parent_id
+        super().save(*args, **kwargs)
+
+
+class ExpiryReminder(models.Model):
+    """A reminder sent for a certificate at one threshold (e.g. 30 days before expiry);
+    the unique constraint makes sending once per certificate and threshold a fact of
+    the database, not of the scheduler."""
+
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.PROTECT, related_name="expiry_reminders"
+    )
+    threshold_days = models.PositiveSmallIntegerField(_("days before expiry"))
+    sent_at = models.DateTimeField(_("sent at"))
+    recipients = models.TextField(_("recipients"))
+
+    class Meta:
+        verbose_name = _("expiry reminder")
+        verbose_name_plural = _("expiry reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "threshold_days"], name="plans_reminder_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.certificate} −{self.threshold_days}d"

@@ -1,0 +1,120 @@
+import difflib
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.audit import changes_between, record_event, snapshot
+from accounts.models import User
+from regions.text import fold
+
+from .models import Producer
+from .permissions import can_edit_producer, can_register_producers
+
+# Fields a district officer edits; the audit trail compares these.
+EDITABLE_FIELDS = [
+    "kind",
+    "name",
+    "registration_number",
+    "registration_issuer",
+    "registration_date",
+    "legal_representative",
+    "phone",
+    "email",
+    "address",
+    "commune",
+]
+
+# Set by Producer.save() from other fields, so not validated beforehand.
+DERIVED_FIELDS = ["district", "search_text", "created_by"]
+
+# Legal-form words that do not tell two producers apart ("Công ty TNHH Nam Huy" and
+# "Cty Nam Huy" are the same producer).
+_LEGAL_FORMS = re.compile(
+    r"\b(cong ty|cty|co phan|tnhh|mtv|mot thanh vien|hop tac xa|htx|to hop tac|thq|"
+    r"co so|ho kinh doanh|hkd|doanh nghiep tu nhan|dntn|chi nhanh|cn)\b"
+)
+SIMILARITY_THRESHOLD = 0.85
+
+
+def name_key(name: str) -> str:
+    return " ".join(_LEGAL_FORMS.sub(" ", fold(name)).split())
+
+
+def similar_producers(
+    *, name: str, commune, exclude_pk: int | None = None
+) -> list[Producer]:
+    """Producers of the same commune whose names look like `name` (diacritics, case and
+    legal-form words ignored). Used to warn about duplicates, never to block."""
+    key = name_key(name)
+    if not key or commune is None:
+        return []
+    candidates = Producer.objects.filter(commune=commune).exclude(pk=exclude_pk)
+    similar = []
+    for producer in candidates.only("pk", "name", "registration_number", "commune"):
+        other = name_key(producer.name)
+        if (
+            other == key
+            or difflib.SequenceMatcher(None, key, other).ratio() >= SIMILARITY_THRESHOLD
+        ):
+            similar.append(producer)
+    return similar
+
+
+def _check_commune(user: User, commune) -> None:
+    if commune.parent_id != user.jurisdiction_id:
+        raise ValidationError({"commune": _("Choose a commune of your district.")})
+
+
+@transaction.atomic
+def create_producer(*, user: User, data: dict) -> Producer:
+    """Register a producer in the officer's district. Raises PermissionDenied for
+    anyone else and ValidationError for a commune outside the district."""
+    if not can_register_producers(user):
+        raise PermissionDenied
+    _check_commune(user, data["commune"])
+    producer = Producer(
+        created_by=user, **{name: data[name] for name in EDITABLE_FIELDS}
+    )
+    producer.full_clean(exclude=DERIVED_FIELDS)
+    producer.save()
+    record_event(
+        target=producer,
+        actor=user,
+        action="created",
+        changes=changes_between({}, snapshot(producer, EDITABLE_FIELDS)),
+    )
+    return producer
+
+
+@transaction.atomic
+def update_producer(*, producer: Producer, user: User, data: dict) -> Producer:
+    producer = Producer.objects.select_for_update().get(pk=producer.pk)
+    if not can_edit_producer(user, producer):
+        raise PermissionDenied
+    _check_commune(user, data["commune"])
+    before = snapshot(producer, EDITABLE_FIELDS)
+    for name in EDITABLE_FIELDS:
+        setattr(producer, name, data[name])
+    producer.full_clean(exclude=DERIVED_FIELDS)
+    changes = changes_between(before, snapshot(producer, EDITABLE_FIELDS))
+    if changes:
+        producer.save()
+        record_event(target=producer, actor=user, action="updated", changes=changes)
+    return producer
+
+
+@transaction.atomic
+def archive_producer(*, producer: Producer, user: User, reason: str) -> Producer:
+    """Hide a producer from lists (records that rely on it stay). Reason required."""
+    producer = Producer.objects.select_for_update().get(pk=producer.pk)
+    if not can_edit_producer(user, producer):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for archiving.")})
+    producer.archived_at = timezone.now()
+    producer.save(update_fields=["archived_at", "updated_at"])
+    record_event(target=producer, actor=user, action="archived", reason=reason.strip())
+    return producer

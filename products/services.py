@@ -1,0 +1,405 @@
+"""Every state change of products and dossiers. Views, commands and the evaluations
+services call these; each owns its transaction, lock, guard and audit record."""
+
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.audit import changes_between, record_event, snapshot
+from accounts.models import User
+from producers.models import Producer
+
+from . import uploads
+from .models import (
+    DocumentType,
+    Dossier,
+    DossierDocument,
+    DossierKind,
+    DossierStatus,
+    Product,
+    ProductCodeSequence,
+    ProductPhoto,
+)
+from .permissions import (
+    can_edit_dossier,
+    can_edit_product,
+    can_register_products,
+    can_review_dossier,
+)
+
+PRODUCT_FIELDS = ["name", "product_set", "description"]
+DOSSIER_FIELDS = ["kind", "self_assessment_score"]
+
+# Products -----------------------------------------------------------------------------
+
+
+def _next_sequence(*, commune, year: int) -> int:
+    """Reserve the next product number of a commune and year, under a row lock.
+
+    The lock is held until the caller's transaction ends, so concurrent registrations
+    in one commune queue here and get consecutive numbers.
+    """
+    # get_or_create is safe here thanks to the unique (commune, year) constraint.
+    ProductCodeSequence.objects.get_or_create(commune=commune, year=year)
+    sequence = ProductCodeSequence.objects.select_for_update().get(
+        commune=commune, year=year
+    )
+    sequence.last_value += 1
+    sequence.save(update_fields=["last_value"])
+    return sequence.last_value
+
+
+def product_code(*, commune, number: int, year: int) -> str:
+    """Province-district-commune-sequence-year, e.g. 87-876-30298-003-2021."""
+    district = commune.parent
+    return f"{district.parent.code}-{district.code}-{commune.code}-{number:03d}-{year}"
+
+
+@transaction.atomic
+def create_product(
+    *, user: User, producer: Producer, data: dict, year: int | None = None
+) -> Product:
+    """Register a product of a producer of the officer's district; gives it its code."""
+    if not can_register_products(user, producer):
+        raise PermissionDenied
+    year = year or timezone.localdate().year
+    commune = producer.commune
+    number = _next_sequence(commune=commune, year=year)
+    product = Product(
+        producer=producer,
+        commune=commune,
+        district_id=commune.parent_id,
+        created_by=user,
+        code=product_code(commune=commune, number=number, year=year),
+        **{name: data[name] for name in PRODUCT_FIELDS},
+    )
+    product.save()
+    record_event(
+        target=product,
+        actor=user,
+        action="created",
+        changes=changes_between({}, snapshot(product, [*PRODUCT_FIELDS, "code"])),
+    )
+    return product
+
+
+@transaction.atomic
+def update_product(*, product: Product, user: User, data: dict) -> Product:
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    if not can_edit_product(user, product):
+        raise PermissionDenied
+    before = snapshot(product, PRODUCT_FIELDS)
+    for name in PRODUCT_FIELDS:
+        setattr(product, name, data[name])
+    changes = changes_between(before, snapshot(product, PRODUCT_FIELDS))
+    if changes:
+        product.save()
+        record_event(target=product, actor=user, action="updated", changes=changes)
+    return product
+
+
+@transaction.atomic
+def add_photo(
+    *, product: Product, user: User, upload, caption: str = ""
+) -> ProductPhoto:
+    """Store a re-encoded copy of an uploaded photo. Raises ValidationError."""
+    if not can_edit_product(user, product):
+        raise PermissionDenied
+    checked = uploads.check_photo(upload)
+    photo = ProductPhoto(product=product, caption=caption, uploaded_by=user)
+    photo.image.save(f"photo.{checked.extension}", checked.content, save=False)
+    photo.save()
+    record_event(
+        target=product,
+        actor=user,
+        action="photo_added",
+        changes={"photos": ["", checked.original_name]},
+    )
+    return photo
+
+
+# Dossiers -----------------------------------------------------------------------------
+
+
+def required_document_types(dossier: Dossier):
+    return DocumentType.objects.filter(required_for_sets=dossier.product.product_set_id)
+
+
+def missing_documents(dossier: Dossier) -> list[DocumentType]:
+    present = dossier.documents.filter(removed_at__isnull=True).values("document_type")
+    return list(required_document_types(dossier).exclude(pk__in=present))
+
+
+def previous_dossier(product: Product, year: int) -> Dossier | None:
+    return (
+        product.dossiers.filter(year__lt=year)
+        .exclude(status=DossierStatus.DRAFT)
+        .order_by("-year")
+        .first()
+    )
+
+
+@transaction.atomic
+def create_dossier(*, user: User, product: Product, year: int, data: dict) -> Dossier:
+    """Open a dossier for a product and year. A re-rating or upgrade starts with the
+    documents of the product's previous dossier, so the officer adds only what changed.
+    Raises ValidationError when the product already has a dossier for the year."""
+    if not can_edit_product(user, product):
+        raise PermissionDenied
+    if Dossier.objects.filter(product=product, year=year).exists():
+        raise ValidationError(
+            {
+                "year": _("This product already has a dossier for %(year)s.")
+                % {"year": year}
+            }
+        )
+    kind = data["kind"]
+    previous = previous_dossier(product, year) if kind != DossierKind.NEW else None
+    if kind != DossierKind.NEW and previous is None:
+        raise ValidationError(
+            {
+                "kind": _(
+                    "A re-rating or upgrade needs an earlier dossier of this product."
+                )
+            }
+        )
+    dossier = Dossier.objects.create(
+        product=product,
+        year=year,
+        district_id=product.district_id,
+        previous=previous,
+        created_by=user,
+        **{name: data[name] for name in DOSSIER_FIELDS},
+    )
+    copied = 0
+    if previous is not None:
+        for document in previous.documents.filter(removed_at__isnull=True):
+            DossierDocument.objects.create(
+                dossier=dossier,
+                document_type_id=document.document_type_id,
+                file=document.file.name,
+                original_name=document.original_name,
+                content_type=document.content_type,
+                size=document.size,
+                sha256=document.sha256,
+                note=document.note,
+                copied_from=document,
+                uploaded_by=document.uploaded_by,
+            )
+            copied += 1
+    record_event(
+        target=dossier,
+        actor=user,
+        action="created",
+        changes=changes_between(
+            {}, snapshot(dossier, ["year", *DOSSIER_FIELDS, "status"])
+        ),
+        reason=_("%(count)s documents taken over from the %(year)s dossier")
+        % {"count": copied, "year": previous.year}
+        if previous
+        else "",
+    )
+    return dossier
+
+
+def _locked(dossier: Dossier) -> Dossier:
+    return (
+        Dossier.objects.select_for_update()
+        .select_related("district", "product")
+        .get(pk=dossier.pk)
+    )
+
+
+@transaction.atomic
+def update_dossier(*, dossier: Dossier, user: User, data: dict) -> Dossier:
+    dossier = _locked(dossier)
+    if not can_edit_dossier(user, dossier):
+        raise PermissionDenied
+    before = snapshot(dossier, DOSSIER_FIELDS)
+    for name in DOSSIER_FIELDS:
+        setattr(dossier, name, data[name])
+    changes = changes_between(before, snapshot(dossier, DOSSIER_FIELDS))
+    if changes:
+        dossier.save()
+        record_event(target=dossier, actor=user, action="updated", changes=changes)
+    return dossier
+
+
+@transaction.atomic
+def add_document(
+    *, dossier: Dossier, user: User, document_type: DocumentType, upload, note: str = ""
+) -> DossierDocument:
+    """Check and store an uploaded document. Raises ValidationError for a wrong type
+    or size, PermissionDenied when the dossier is not with the officer."""
+    dossier = _locked(dossier)
+    if not can_edit_dossier(user, dossier):
+        raise PermissionDenied
+    checked = uploads.check_document(upload)
+    document = DossierDocument(
+        dossier=dossier,
+        document_type=document_type,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        note=note,
+        uploaded_by=user,
+    )
+    document.file.save(f"document.{checked.extension}", checked.content, save=False)
+    document.save()
+    record_event(
+        target=dossier,
+        actor=user,
+        action="document_added",
+        changes={"documents": ["", f"{document_type.name}: {checked.original_name}"]},
+    )
+    return document
+
+
+@transaction.atomic
+def remove_document(*, document: DossierDocument, user: User) -> DossierDocument:
+    """Take a document off the checklist. The file is kept: it is evidence."""
+    dossier = _locked(document.dossier)
+    if not can_edit_dossier(user, dossier):
+        raise PermissionDenied
+    document = DossierDocument.objects.select_for_update().get(pk=document.pk)
+    if document.removed_at is None:
+        document.removed_at = timezone.now()
+        document.save(update_fields=["removed_at"])
+        record_event(
+            target=dossier,
+            actor=user,
+            action="document_removed",
+            changes={
+                "documents": [
+                    f"{document.document_type.name}: {document.original_name}",
+                    "",
+                ]
+            },
+        )
+    return document
+
+
+def _move(
+    dossier: Dossier, user: User | None, status: str, *, reason: str = "", fields=()
+):
+    before = dossier.get_status_display()
+    dossier.move_to(status)
+    dossier.save(update_fields=["status", "updated_at", *fields])
+    record_event(
+        target=dossier,
+        actor=user,
+        action="status",
+        changes={"status": [str(before), str(dossier.get_status_display())]},
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def submit_dossier(*, dossier: Dossier, user: User) -> Dossier:
+    """Hand a draft (submit) or a returned dossier (resubmit) to the province.
+
+    Raises ValidationError listing the missing required documents, PermissionDenied when
+    the dossier is not with this officer, InvalidTransition from any other status.
+    """
+    dossier = _locked(dossier)
+    if not can_edit_dossier(user, dossier):
+        raise PermissionDenied
+    missing = missing_documents(dossier)
+    if missing:
+        raise ValidationError(
+            _("Required documents are missing: %(names)s.")
+            % {"names": "; ".join(document_type.name for document_type in missing)},
+            code="missing_documents",
+        )
+    target = (
+        DossierStatus.RESUBMITTED
+        if dossier.status == DossierStatus.RETURNED
+        else DossierStatus.SUBMITTED
+    )
+    dossier.submitted_at = timezone.now()
+    _move(dossier, user, target, fields=["submitted_at"])
+    return dossier
+
+
+@transaction.atomic
+def return_dossier(*, dossier: Dossier, user: User, reason: str) -> Dossier:
+    """Send a submitted dossier back to the district for supplement. Reason required."""
+    dossier = _locked(dossier)
+    if not can_review_dossier(user, dossier):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Say what the district must add or correct.")},
+            code="reason_required",
+        )
+    dossier.return_reason = reason
+    _move(
+        dossier, user, DossierStatus.RETURNED, reason=reason, fields=["return_reason"]
+    )
+    return dossier
+
+
+@transaction.atomic
+def accept_dossier(*, dossier: Dossier, user: User) -> Dossier:
+    """Accept a complete dossier: it can now be assigned to an evaluation round."""
+    dossier = _locked(dossier)
+    if not can_review_dossier(user, dossier):
+        raise PermissionDenied
+    dossier.accepted_at = timezone.now()
+    _move(dossier, user, DossierStatus.ACCEPTED, fields=["accepted_at"])
+    return dossier
+
+
+# Moves made by the evaluations services (the caller checks who may act) -------------
+
+
+@transaction.atomic
+def start_evaluation(*, dossier: Dossier, level: str, actor: User) -> Dossier:
+    """An accepted or forwarded dossier enters a round at `level`."""
+    dossier = _locked(dossier)
+    dossier.level = level
+    _move(dossier, actor, DossierStatus.UNDER_EVALUATION, fields=["level"])
+    return dossier
+
+
+@transaction.atomic
+def withdraw_from_evaluation(*, dossier: Dossier, actor: User, reason: str) -> Dossier:
+    """Take a dossier out of a round before results: back to accepted."""
+    dossier = _locked(dossier)
+    _move(dossier, actor, DossierStatus.ACCEPTED, reason=reason)
+    return dossier
+
+
+@transaction.atomic
+def forward_dossier(
+    *, dossier: Dossier, to_level: str, actor: User, reason: str
+) -> Dossier:
+    """The round's result sends the dossier to the next level."""
+    dossier = _locked(dossier)
+    dossier.level = to_level
+    _move(dossier, actor, DossierStatus.FORWARDED, reason=reason, fields=["level"])
+    return dossier
+
+
+@transaction.atomic
+def send_back_dossier(
+    *, dossier: Dossier, to_level: str, actor: User, reason: str
+) -> Dossier:
+    """A higher council sends the product back to a lower level for a lower rating:
+    the dossier waits there as forwarded (to be evaluated or decided at that level)."""
+    dossier = _locked(dossier)
+    dossier.level = to_level
+    _move(dossier, actor, DossierStatus.FORWARDED, reason=reason, fields=["level"])
+    return dossier
+
+
+@transaction.atomic
+def decide_dossier(*, dossier: Dossier, actor: User, reason: str) -> Dossier:
+    """The evaluation of this dossier is over (recognised or not)."""
+    dossier = _locked(dossier)
+    _move(dossier, actor, DossierStatus.DECIDED, reason=reason)
+    return dossier
