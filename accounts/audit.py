@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, User
 
@@ -61,6 +62,19 @@ def record_event(
     )
 
 
+# Labels of the actions services record; an unknown action shows as written.
+ACTION_LABELS = {
+    "created": _("Created"),
+    "updated": _("Updated"),
+    "archived": _("Archived"),
+    "status": _("Status changed"),
+    "document_added": _("Document added"),
+    "document_removed": _("Document removed"),
+    "photo_added": _("Photo added"),
+    "imported": _("Imported"),
+}
+
+
 def history_rows(obj: models.Model) -> list[dict]:
     """Events of an object with field labels resolved for display, newest first."""
     model = type(obj)
@@ -73,5 +87,6 @@ def history_rows(obj: models.Model) -> list[dict]:
             except FieldDoesNotExist:
                 label = name
             changes.append({"label": label, "old": old, "new": new})
-        rows.append({"event": event, "changes": changes})
+        label = ACTION_LABELS.get(event.action, event.action)
+        rows.append({"event": event, "changes": changes, "action_label": label})
     return rows

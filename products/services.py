@@ -1,7 +1,6 @@
 """Every state change of products and dossiers. Views, commands and the evaluations
 services call these; each owns its transaction, lock, guard and audit record."""
 
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
