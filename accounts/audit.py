@@ -72,6 +72,8 @@ ACTION_LABELS = {
     "document_removed": _("Document removed"),
     "photo_added": _("Photo added"),
     "imported": _("Imported"),
+    "certified": _("Certified"),
+    "finalised": _("Finalised"),
 }
 
 
@@ -83,9 +85,15 @@ def history_rows(obj: models.Model) -> list[dict]:
         changes = []
         for name, (old, new) in event.changes.items():
             try:
-                label = model._meta.get_field(name).verbose_name
+                field = model._meta.get_field(name)
             except FieldDoesNotExist:
                 label = name
+            else:
+                # A reverse relation ("documents", "photos") has no verbose_name of
+                # its own: use the related model's plural name.
+                label = getattr(field, "verbose_name", None) or (
+                    field.related_model._meta.verbose_name_plural
+                )
             changes.append({"label": label, "old": old, "new": new})
         label = ACTION_LABELS.get(event.action, event.action)
         rows.append({"event": event, "changes": changes, "action_label": label})

@@ -2,7 +2,7 @@ import difflib
 import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,6 +68,28 @@ def _check_commune(user: User, commune) -> None:
         raise ValidationError({"commune": _("Choose a commune of your district.")})
 
 
+def _save(producer: Producer) -> None:
+    """Save; a tax code registered by someone else a moment ago (after full_clean
+    checked it) comes back as the same form error instead of a 500."""
+    try:
+        with transaction.atomic():
+            producer.save()
+    except IntegrityError as error:
+        if (
+            Producer.objects.filter(registration_number=producer.registration_number)
+            .exclude(pk=producer.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                {
+                    "registration_number": Producer._meta.get_field(
+                        "registration_number"
+                    ).error_messages["unique"]
+                }
+            ) from error
+        raise
+
+
 @transaction.atomic
 def create_producer(*, user: User, data: dict) -> Producer:
     """Register a producer in the officer's district. Raises PermissionDenied for
@@ -79,7 +101,7 @@ def create_producer(*, user: User, data: dict) -> Producer:
         created_by=user, **{name: data[name] for name in EDITABLE_FIELDS}
     )
     producer.full_clean(exclude=DERIVED_FIELDS)
-    producer.save()
+    _save(producer)
     record_event(
         target=producer,
         actor=user,
@@ -101,7 +123,7 @@ def update_producer(*, producer: Producer, user: User, data: dict) -> Producer:
     producer.full_clean(exclude=DERIVED_FIELDS)
     changes = changes_between(before, snapshot(producer, EDITABLE_FIELDS))
     if changes:
-        producer.save()
+        _save(producer)
         record_event(target=producer, actor=user, action="updated", changes=changes)
     return producer
 

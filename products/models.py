@@ -120,9 +120,13 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=True)
 
     def search(self, query: str) -> "ProductQuerySet":
+        """Every word must appear in the product's name or code, or in its producer's
+        name, tax code or representative (diacritics and case ignored)."""
         condition = Q()
         for term in search_terms(query):
-            condition &= Q(search_text__contains=term)
+            condition &= Q(search_text__contains=term) | Q(
+                producer__search_text__contains=term
+            )
         return self.filter(condition)
 
 
@@ -197,7 +201,9 @@ class Product(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.search_text = fold(" ".join([self.name, self.code, self.producer.name]))
+        # The producer's words are searched on the producer's own row, so renaming a
+        # producer needs no update here.
+        self.search_text = fold(" ".join([self.name, self.code]))
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text"}
@@ -310,7 +316,9 @@ class DossierQuerySet(models.QuerySet):
     def search(self, query: str) -> "DossierQuerySet":
         condition = Q()
         for term in search_terms(query):
-            condition &= Q(product__search_text__contains=term)
+            condition &= Q(product__search_text__contains=term) | Q(
+                product__producer__search_text__contains=term
+            )
         return self.filter(condition)
 
 
@@ -338,6 +346,9 @@ class Dossier(models.Model):
     }
     # Statuses in which the district officer may still change documents and fields.
     EDITABLE = {DossierStatus.DRAFT, DossierStatus.RETURNED}
+    # Statuses in which the province reviews the dossier (returns or accepts it).
+    # UNDER_EVALUATION → ACCEPTED is a withdrawal from a round, not an acceptance.
+    AWAITING_REVIEW = {DossierStatus.SUBMITTED, DossierStatus.RESUBMITTED}
 
     product = models.ForeignKey(
         Product,
@@ -438,6 +449,10 @@ class Dossier(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
+
+    @property
+    def awaits_review(self) -> bool:
+        return self.status in self.AWAITING_REVIEW
 
 
 class DossierDocument(models.Model):

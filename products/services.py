@@ -2,6 +2,7 @@
 services call these; each owns its transaction, lock, guard and audit record."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from .models import (
     DossierDocument,
     DossierKind,
     DossierStatus,
+    InvalidTransition,
     Product,
     ProductCodeSequence,
     ProductPhoto,
@@ -26,10 +28,14 @@ from .permissions import (
     can_edit_product,
     can_register_products,
     can_review_dossier,
+    is_district_officer_of,
 )
 
 PRODUCT_FIELDS = ["name", "product_set", "description"]
 DOSSIER_FIELDS = ["kind", "self_assessment_score"]
+# The kind is fixed once the dossier exists: a re-rating or upgrade took over the
+# previous dossier's documents when it was opened.
+DOSSIER_EDITABLE_FIELDS = ["self_assessment_score"]
 
 # Products -----------------------------------------------------------------------------
 
@@ -56,14 +62,8 @@ def product_code(*, commune, number: int, year: int) -> str:
     return f"{district.parent.code}-{district.code}-{commune.code}-{number:03d}-{year}"
 
 
-@transaction.atomic
-def create_product(
-    *, user: User, producer: Producer, data: dict, year: int | None = None
-) -> Product:
-    """Register a product of a producer of the officer's district; gives it its code."""
-    if not can_register_products(user, producer):
-        raise PermissionDenied
-    year = year or timezone.localdate().year
+def _register(*, user: User, producer: Producer, data: dict, year: int) -> Product:
+    """A new product of the producer's commune, with the next code of the year."""
     commune = producer.commune
     number = _next_sequence(commune=commune, year=year)
     product = Product(
@@ -75,6 +75,19 @@ def create_product(
         **{name: data[name] for name in PRODUCT_FIELDS},
     )
     product.save()
+    return product
+
+
+@transaction.atomic
+def create_product(
+    *, user: User, producer: Producer, data: dict, year: int | None = None
+) -> Product:
+    """Register a product of a producer of the officer's district; gives it its code."""
+    if not can_register_products(user, producer):
+        raise PermissionDenied
+    product = _register(
+        user=user, producer=producer, data=data, year=year or timezone.localdate().year
+    )
     record_event(
         target=product,
         actor=user,
@@ -216,10 +229,10 @@ def update_dossier(*, dossier: Dossier, user: User, data: dict) -> Dossier:
     dossier = _locked(dossier)
     if not can_edit_dossier(user, dossier):
         raise PermissionDenied
-    before = snapshot(dossier, DOSSIER_FIELDS)
-    for name in DOSSIER_FIELDS:
+    before = snapshot(dossier, DOSSIER_EDITABLE_FIELDS)
+    for name in DOSSIER_EDITABLE_FIELDS:
         setattr(dossier, name, data[name])
-    changes = changes_between(before, snapshot(dossier, DOSSIER_FIELDS))
+    changes = changes_between(before, snapshot(dossier, DOSSIER_EDITABLE_FIELDS))
     if changes:
         dossier.save()
         record_event(target=dossier, actor=user, action="updated", changes=changes)
@@ -300,12 +313,19 @@ def _move(
 def submit_dossier(*, dossier: Dossier, user: User) -> Dossier:
     """Hand a draft (submit) or a returned dossier (resubmit) to the province.
 
-    Raises ValidationError listing the missing required documents, PermissionDenied when
-    the dossier is not with this officer, InvalidTransition from any other status.
+    Raises PermissionDenied for anyone but the district's officer, InvalidTransition
+    from any other status, ValidationError listing the missing required documents.
     """
     dossier = _locked(dossier)
-    if not can_edit_dossier(user, dossier):
+    if not is_district_officer_of(user, dossier.district_id):
         raise PermissionDenied
+    target = (
+        DossierStatus.RESUBMITTED
+        if dossier.status == DossierStatus.RETURNED
+        else DossierStatus.SUBMITTED
+    )
+    if not dossier.can_move_to(target):
+        raise InvalidTransition(f"{dossier.status} -> {target}")
     missing = missing_documents(dossier)
     if missing:
         raise ValidationError(
@@ -313,11 +333,6 @@ def submit_dossier(*, dossier: Dossier, user: User) -> Dossier:
             % {"names": "; ".join(document_type.name for document_type in missing)},
             code="missing_documents",
         )
-    target = (
-        DossierStatus.RESUBMITTED
-        if dossier.status == DossierStatus.RETURNED
-        else DossierStatus.SUBMITTED
-    )
     dossier.submitted_at = timezone.now()
     _move(dossier, user, target, fields=["submitted_at"])
     return dossier
@@ -329,6 +344,8 @@ def return_dossier(*, dossier: Dossier, user: User, reason: str) -> Dossier:
     dossier = _locked(dossier)
     if not can_review_dossier(user, dossier):
         raise PermissionDenied
+    if not dossier.can_move_to(DossierStatus.RETURNED):
+        raise InvalidTransition(f"{dossier.status} -> {DossierStatus.RETURNED}")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
@@ -348,6 +365,8 @@ def accept_dossier(*, dossier: Dossier, user: User) -> Dossier:
     dossier = _locked(dossier)
     if not can_review_dossier(user, dossier):
         raise PermissionDenied
+    if not dossier.awaits_review:
+        raise InvalidTransition(f"{dossier.status} -> {DossierStatus.ACCEPTED}")
     dossier.accepted_at = timezone.now()
     _move(dossier, user, DossierStatus.ACCEPTED, fields=["accepted_at"])
     return dossier
@@ -366,10 +385,18 @@ def start_evaluation(*, dossier: Dossier, level: str, actor: User) -> Dossier:
 
 
 @transaction.atomic
-def withdraw_from_evaluation(*, dossier: Dossier, actor: User, reason: str) -> Dossier:
-    """Take a dossier out of a round before results: back to accepted."""
+def withdraw_from_evaluation(
+    *, dossier: Dossier, actor: User, reason: str, forwarded: bool = False
+) -> Dossier:
+    """Take a dossier out of a round before results: back to where it waited before,
+    accepted, or forwarded to this level by a lower council (`forwarded`)."""
     dossier = _locked(dossier)
-    _move(dossier, actor, DossierStatus.ACCEPTED, reason=reason)
+    target = DossierStatus.FORWARDED if forwarded else DossierStatus.ACCEPTED
+    # The table's other ways into these statuses are the province's acceptance and a
+    # round's result; here only a dossier under evaluation may go back.
+    if dossier.status != DossierStatus.UNDER_EVALUATION:
+        raise InvalidTransition(f"{dossier.status} -> {target}")
+    _move(dossier, actor, target, reason=reason)
     return dossier
 
 
@@ -401,4 +428,86 @@ def decide_dossier(*, dossier: Dossier, actor: User, reason: str) -> Dossier:
     """The evaluation of this dossier is over (recognised or not)."""
     dossier = _locked(dossier)
     _move(dossier, actor, DossierStatus.DECIDED, reason=reason)
+    return dossier
+
+
+@transaction.atomic
+def import_product(
+    *,
+    user: User,
+    producer: Producer,
+    name: str,
+    product_set,
+    year: int,
+    description: str = "",
+) -> Product:
+    """Record a product that existed before the portal (e.g. recognised in 2019), with a
+    code of the year it was registered. Provincial officers, or the producer's district
+    officer."""
+    if not (user.is_provincial or can_register_products(user, producer)):
+        raise PermissionDenied
+    data = {"name": name, "product_set": product_set, "description": description}
+    product = _register(user=user, producer=producer, data=data, year=year)
+    record_event(target=product, actor=user, action="imported")
+    return product
+
+
+# Records from before the portal -----------------------------------------------------
+
+
+@transaction.atomic
+def import_dossier(
+    *,
+    user: User,
+    product: Product,
+    year: int,
+    kind: str,
+    status: str,
+    files: list[tuple[DocumentType, str, bytes]],
+    return_reason: str = "",
+) -> Dossier:
+    """Record a dossier compiled on paper before the portal, as it stands (draft to
+    accepted), with its documents; `files` are (document type, file name, bytes),
+    checked like uploads. Provincial officers only; the audit says "imported"."""
+    if not user.is_provincial:
+        raise PermissionDenied
+    # Later statuses belong to evaluation rounds, which have their own records.
+    if status not in {
+        *Dossier.EDITABLE,
+        *Dossier.AWAITING_REVIEW,
+        DossierStatus.ACCEPTED,
+    }:
+        raise InvalidTransition(f"import as {status}")
+    now = timezone.now()
+    dossier = Dossier.objects.create(
+        product=product,
+        year=year,
+        kind=kind,
+        status=status,
+        district_id=product.district_id,
+        return_reason=return_reason,
+        submitted_at=None if status == DossierStatus.DRAFT else now,
+        accepted_at=now if status == DossierStatus.ACCEPTED else None,
+        created_by=user,
+    )
+    for document_type, name, content in files:
+        checked = uploads.check_document(SimpleUploadedFile(name, content))
+        document = DossierDocument(
+            dossier=dossier,
+            document_type=document_type,
+            original_name=checked.original_name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_by=user,
+        )
+        document.file.save(f"document.{checked.extension}", checked.content, save=False)
+        document.save()
+    record_event(
+        target=dossier,
+        actor=user,
+        action="imported",
+        changes=changes_between({}, snapshot(dossier, ["year", "kind", "status"])),
+        reason=return_reason,
+    )
     return dossier

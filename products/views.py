@@ -1,0 +1,629 @@
+import copy
+import mimetypes
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.audit import history_rows
+from accounts.exports import Sheet, xlsx_response
+from producers.listing import paginate, require_programme_role
+from producers.views import get_producer_for_user
+
+from . import uploads
+from .forms import (
+    DocumentForm,
+    DossierCreateForm,
+    DossierEditForm,
+    DossierFilterForm,
+    PhotoForm,
+    ProductFilterForm,
+    ProductForm,
+    ReturnForm,
+)
+from .models import (
+    DocumentType,
+    Dossier,
+    DossierDocument,
+    DossierStatus,
+    InvalidTransition,
+    Product,
+    ProductPhoto,
+)
+from .permissions import (
+    can_edit_dossier,
+    can_edit_product,
+    can_register_products,
+    can_review_dossier,
+    is_district_officer_of,
+)
+from .services import (
+    accept_dossier,
+    add_document,
+    add_photo,
+    create_dossier,
+    create_product,
+    remove_document,
+    required_document_types,
+    return_dossier,
+    submit_dossier,
+    update_dossier,
+    update_product,
+)
+
+# Fetch and authorize ----------------------------------------------------------------
+
+
+def get_product_for_user(user, pk: int) -> Product:
+    return get_object_or_404(
+        Product.objects.visible_to(user).select_related(
+            "producer",
+            "product_set__group",
+            "product_set__classification",
+            "commune",
+            "district",
+            "created_by",
+        ),
+        pk=pk,
+    )
+
+
+def get_dossier_for_user(user, pk: int) -> Dossier:
+    return get_object_or_404(
+        Dossier.objects.visible_to(user).select_related(
+            "product__producer",
+            "product__product_set__classification",
+            "product__commune",
+            "district",
+            "previous",
+            "created_by",
+        ),
+        pk=pk,
+    )
+
+
+def get_document_for_user(user, pk: int) -> DossierDocument:
+    return get_object_or_404(
+        DossierDocument.objects.filter(
+            dossier__in=Dossier.objects.visible_to(user)
+        ).select_related("dossier__district", "document_type"),
+        pk=pk,
+    )
+
+
+def get_photo_for_user(user, pk: int) -> ProductPhoto:
+    return get_object_or_404(
+        ProductPhoto.objects.filter(product__in=Product.objects.visible_to(user)),
+        pk=pk,
+    )
+
+
+def _private_file(field_file, *, filename: str, content_type: str, attachment: bool):
+    """A stored upload as a response nobody caches and no browser re-interprets."""
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle, as_attachment=attachment, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Products -----------------------------------------------------------------------------
+
+
+def _filtered_products(request):
+    require_programme_role(request.user)
+    form = ProductFilterForm(request.GET, user=request.user)
+    products = form.apply(
+        Product.objects.visible_to(request.user)
+        .active()
+        .select_related(
+            "producer", "product_set__classification", "commune", "district"
+        )
+    )
+    return form, products
+
+
+@require_GET
+def product_list(request):
+    form, products = _filtered_products(request)
+    return render(
+        request,
+        "products/product_list.html",
+        {"filter_form": form, "page_obj": paginate(request, products)},
+    )
+
+
+@require_GET
+def product_export(request):
+    _form, products = _filtered_products(request)
+    headers = [
+        _("Product code"),
+        _("Product name"),
+        _("Producer"),
+        _("Tax code"),
+        _("Classification"),
+        _("Product set"),
+        _("Commune"),
+        _("District"),
+        _("Current stars"),
+    ]
+    rows = (
+        (
+            product.code,
+            product.name,
+            product.producer.name,
+            product.producer.registration_number,
+            product.product_set.classification.decision,
+            str(product.product_set),
+            product.commune.name,
+            product.district.name,
+            product.current_stars,
+        )
+        for product in products.iterator(chunk_size=2000)
+    )
+    return xlsx_response(_("products"), [Sheet(_("Products"), headers, rows)])
+
+
+def _render_product(request, product, *, photo_form=None):
+    dossiers = product.dossiers.order_by("-year", "-pk")
+    return render(
+        request,
+        "products/product_detail.html",
+        {
+            "product": product,
+            "photos": product.photos.all(),
+            "dossiers": dossiers,
+            # Certificates are issued by the evaluations app; read here through the
+            # reverse relation only, so this app does not import a higher one.
+            "certificates": product.certificates.select_related("decision"),
+            "today": timezone.localdate(),
+            "can_edit": can_edit_product(request.user, product),
+            "photo_form": photo_form or PhotoForm(),
+            "history": history_rows(product),
+        },
+    )
+
+
+@require_GET
+def product_detail(request, pk: int):
+    return _render_product(request, get_product_for_user(request.user, pk))
+
+
+@require_http_methods(["GET", "POST"])
+def product_create(request, producer_pk: int):
+    producer = get_producer_for_user(request.user, producer_pk)
+    if not can_register_products(request.user, producer):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = ProductForm(request.POST)
+        if form.is_valid():
+            product = create_product(
+                user=request.user, producer=producer, data=form.cleaned_data
+            )
+            messages.success(
+                request,
+                _("Product “%(name)s” registered with code %(code)s.")
+                % {"name": product.name, "code": product.code},
+            )
+            return redirect(product)
+    else:
+        form = ProductForm()
+    return render(
+        request,
+        "products/product_form.html",
+        {"form": form, "producer": producer, "product": None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def product_edit(request, pk: int):
+    product = get_product_for_user(request.user, pk)
+    if not can_edit_product(request.user, product):
+        raise PermissionDenied
+    instance = copy.copy(product)
+    if request.method == "POST":
+        form = ProductForm(request.POST, instance=instance)
+        if form.is_valid():
+            update_product(product=product, user=request.user, data=form.cleaned_data)
+            messages.success(request, _("Changes saved."))
+            return redirect(product)
+    else:
+        form = ProductForm(instance=instance)
+    return render(
+        request,
+        "products/product_form.html",
+        {"form": form, "producer": product.producer, "product": product},
+    )
+
+
+@require_POST
+def product_photo_add(request, pk: int):
+    product = get_product_for_user(request.user, pk)
+    if not can_edit_product(request.user, product):
+        raise PermissionDenied
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            add_photo(
+                product=product,
+                user=request.user,
+                upload=form.cleaned_data["image"],
+                caption=form.cleaned_data["caption"],
+            )
+        except ValidationError as error:
+            form.add_error("image", error)
+        else:
+            messages.success(request, _("Photo added."))
+            return redirect(product)
+    return _render_product(request, product, photo_form=form)
+
+
+@require_GET
+def product_photo(request, pk: int):
+    photo = get_photo_for_user(request.user, pk)
+    name = photo.image.name.rsplit("/", 1)[-1]
+    return _private_file(
+        photo.image,
+        filename=name,
+        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+        attachment=False,
+    )
+
+
+# Dossiers -----------------------------------------------------------------------------
+
+
+def _filtered_dossiers(request):
+    require_programme_role(request.user)
+    form = DossierFilterForm(request.GET, user=request.user)
+    dossiers = form.apply(
+        Dossier.objects.visible_to(request.user)
+        .select_related(
+            "product__producer", "product__product_set__classification", "district"
+        )
+        .annotate(
+            document_count=Count(
+                "documents", filter=Q(documents__removed_at__isnull=True)
+            )
+        )
+    )
+    return form, dossiers
+
+
+@require_GET
+def dossier_list(request):
+    form, dossiers = _filtered_dossiers(request)
+    return render(
+        request,
+        "products/dossier_list.html",
+        {"filter_form": form, "page_obj": paginate(request, dossiers)},
+    )
+
+
+@require_GET
+def dossier_export(request):
+    _form, dossiers = _filtered_dossiers(request)
+    headers = [
+        _("Year"),
+        _("Product code"),
+        _("Product name"),
+        _("Producer"),
+        _("Product set"),
+        _("District"),
+        _("Kind"),
+        _("Status"),
+        _("Documents"),
+        _("Self-assessment score"),
+        _("Submitted at"),
+        _("Accepted at"),
+        _("Reason for return"),
+    ]
+    rows = (
+        (
+            dossier.year,
+            dossier.product.code,
+            dossier.product.name,
+            dossier.product.producer.name,
+            f"{dossier.product.product_set.classification.decision} · "
+            f"{dossier.product.product_set}",
+            dossier.district.name,
+            dossier.get_kind_display(),
+            dossier.get_status_display(),
+            dossier.document_count,
+            dossier.self_assessment_score,
+            dossier.submitted_at,
+            dossier.accepted_at,
+            dossier.return_reason,
+        )
+        for dossier in dossiers.iterator(chunk_size=2000)
+    )
+    return xlsx_response(_("dossiers"), [Sheet(_("Dossiers"), headers, rows)])
+
+
+@require_http_methods(["GET", "POST"])
+def dossier_create(request, pk: int):
+    product = get_product_for_user(request.user, pk)
+    if not can_edit_product(request.user, product):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = DossierCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                dossier = create_dossier(
+                    user=request.user,
+                    product=product,
+                    year=form.cleaned_data["year"],
+                    data=form.cleaned_data,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                copied = dossier.documents.count()
+                if copied:
+                    messages.success(
+                        request,
+                        _(
+                            "Dossier opened with %(count)s documents of the "
+                            "%(year)s dossier. Add or replace what changed."
+                        )
+                        % {"count": copied, "year": dossier.previous.year},
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("Dossier opened. Upload the documents of the checklist."),
+                    )
+                return redirect(dossier)
+    else:
+        form = DossierCreateForm()
+    previous = product.dossiers.exclude(status=DossierStatus.DRAFT).order_by("-year")
+    return render(
+        request,
+        "products/dossier_form.html",
+        {"form": form, "product": product, "previous": previous.first()},
+    )
+
+
+def _checklist(dossier, bound_form=None) -> list[dict]:
+    """Every document type with required/optional for this product's set, the
+    documents present, and an upload form (the bound one that failed, if any)."""
+    required = set(required_document_types(dossier).values_list("pk", flat=True))
+    present = defaultdict(list)
+    for document in dossier.documents.filter(removed_at__isnull=True).select_related(
+        "uploaded_by", "copied_from__dossier"
+    ):
+        present[document.document_type_id].append(document)
+    failed_type = (
+        bound_form.data.get("document_type") if bound_form is not None else None
+    )
+    rows = []
+    for document_type in DocumentType.objects.all():
+        if bound_form is not None and str(document_type.pk) == failed_type:
+            form = bound_form
+        else:
+            form = DocumentForm(
+                initial={"document_type": document_type.pk},
+                auto_id=f"id_doc{document_type.pk}_%s",
+            )
+        rows.append(
+            {
+                "type": document_type,
+                "required": document_type.pk in required,
+                "documents": present[document_type.pk],
+                "form": form,
+            }
+        )
+    return rows
+
+
+def _render_dossier(request, dossier, *, document_form=None, return_form=None):
+    user = request.user
+    is_officer = is_district_officer_of(user, dossier.district_id)
+    submit_target = (
+        DossierStatus.RESUBMITTED
+        if dossier.status == DossierStatus.RETURNED
+        else DossierStatus.SUBMITTED
+    )
+    can_review = can_review_dossier(user, dossier)
+    checklist = _checklist(dossier, document_form)
+    return render(
+        request,
+        "products/dossier_detail.html",
+        {
+            "dossier": dossier,
+            "product": dossier.product,
+            "checklist": checklist,
+            "missing": [
+                row["type"]
+                for row in checklist
+                if row["required"] and not row["documents"]
+            ],
+            "copied_count": sum(
+                1
+                for row in checklist
+                for document in row["documents"]
+                if document.copied_from_id
+            ),
+            "can_edit": can_edit_dossier(user, dossier),
+            "can_submit": is_officer and dossier.can_move_to(submit_target),
+            "is_resubmit": submit_target == DossierStatus.RESUBMITTED,
+            "can_return": can_review and dossier.can_move_to(DossierStatus.RETURNED),
+            "can_accept": can_review and dossier.awaits_review,
+            "return_form": return_form or ReturnForm(),
+            "allowed_types": uploads.ALLOWED_LABEL,
+            "upload_limit": settings.OCOP_UPLOAD_MAX_BYTES,
+            "history": history_rows(dossier),
+        },
+    )
+
+
+@require_GET
+def dossier_detail(request, pk: int):
+    return _render_dossier(request, get_dossier_for_user(request.user, pk))
+
+
+def _editable_or_message(request, dossier):
+    """403 for anyone but the district's officer; for the officer, a message when
+    the dossier is no longer with them (it was submitted meanwhile)."""
+    if not is_district_officer_of(request.user, dossier.district_id):
+        raise PermissionDenied
+    if not dossier.is_editable:
+        messages.error(
+            request,
+            _(
+                "This dossier is %(status)s: documents and details can change only "
+                "while it is a draft or returned for supplement."
+            )
+            % {"status": dossier.get_status_display().lower()},
+        )
+        return redirect(dossier)
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def dossier_edit(request, pk: int):
+    dossier = get_dossier_for_user(request.user, pk)
+    if refused := _editable_or_message(request, dossier):
+        return refused
+    instance = copy.copy(dossier)
+    if request.method == "POST":
+        form = DossierEditForm(request.POST, instance=instance)
+        if form.is_valid():
+            update_dossier(dossier=dossier, user=request.user, data=form.cleaned_data)
+            messages.success(request, _("Changes saved."))
+            return redirect(dossier)
+    else:
+        form = DossierEditForm(instance=instance)
+    return render(
+        request, "products/dossier_edit.html", {"form": form, "dossier": dossier}
+    )
+
+
+@require_POST
+def document_add(request, pk: int):
+    dossier = get_dossier_for_user(request.user, pk)
+    if refused := _editable_or_message(request, dossier):
+        return refused
+    form = DocumentForm(request.POST, request.FILES)
+    type_pk = request.POST.get("document_type", "")
+    if type_pk.isdigit():
+        form.auto_id = f"id_doc{type_pk}_%s"
+    if form.is_valid():
+        try:
+            document = add_document(
+                dossier=dossier,
+                user=request.user,
+                document_type=form.cleaned_data["document_type"],
+                upload=form.cleaned_data["file"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(
+                request,
+                _("“%(name)s” added to %(type)s.")
+                % {"name": document.original_name, "type": document.document_type},
+            )
+            return redirect(f"{dossier.get_absolute_url()}#type-{type_pk}")
+    # The browser scrolls to the row with the message.
+    form.fields["file"].widget.attrs["autofocus"] = True
+    return _render_dossier(request, dossier, document_form=form)
+
+
+@require_GET
+def document_download(request, pk: int):
+    document = get_document_for_user(request.user, pk)
+    return _private_file(
+        document.file,
+        filename=document.original_name,
+        content_type=document.content_type,
+        attachment=True,
+    )
+
+
+@require_POST
+def document_remove(request, pk: int):
+    document = get_document_for_user(request.user, pk)
+    dossier = document.dossier
+    if refused := _editable_or_message(request, dossier):
+        return refused
+    remove_document(document=document, user=request.user)
+    messages.success(
+        request,
+        _("“%(name)s” removed from the dossier.") % {"name": document.original_name},
+    )
+    return redirect(dossier)
+
+
+def _transition_refused(request, dossier):
+    dossier.refresh_from_db(fields=["status"])
+    messages.error(
+        request,
+        _("This action is not possible: the dossier is now %(status)s.")
+        % {"status": dossier.get_status_display().lower()},
+    )
+    return redirect(dossier)
+
+
+@require_POST
+def dossier_submit(request, pk: int):
+    dossier = get_dossier_for_user(request.user, pk)
+    was_returned = dossier.status == DossierStatus.RETURNED
+    try:
+        submit_dossier(dossier=dossier, user=request.user)
+    except InvalidTransition:
+        return _transition_refused(request, dossier)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(dossier)
+    if was_returned:
+        messages.success(request, _("Dossier resubmitted to the province."))
+    else:
+        messages.success(request, _("Dossier submitted to the province."))
+    return redirect(dossier)
+
+
+@require_POST
+def dossier_return(request, pk: int):
+    dossier = get_dossier_for_user(request.user, pk)
+    form = ReturnForm(request.POST)
+    form.is_valid()
+    try:
+        return_dossier(
+            dossier=dossier,
+            user=request.user,
+            reason=form.cleaned_data.get("reason", ""),
+        )
+    except InvalidTransition:
+        return _transition_refused(request, dossier)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _render_dossier(request, dossier, return_form=form)
+    messages.success(request, _("Dossier returned to the district for supplement."))
+    return redirect(dossier)
+
+
+@require_POST
+def dossier_accept(request, pk: int):
+    dossier = get_dossier_for_user(request.user, pk)
+    try:
+        accept_dossier(dossier=dossier, user=request.user)
+    except InvalidTransition:
+        return _transition_refused(request, dossier)
+    messages.success(
+        request, _("Dossier accepted: it can now be assigned to an evaluation round.")
+    )
+    return redirect(dossier)

@@ -1,0 +1,40 @@
+import factory
+
+from accounts.models import Role, User
+from producers.models import Producer, ProducerKind
+from regions.models import AdministrativeUnit
+
+
+def officer_of(district: AdministrativeUnit) -> User:
+    """A district officer of `district` (the demo persona where one exists)."""
+    user = User.objects.filter(
+        role=Role.DISTRICT_OFFICER, jurisdiction=district
+    ).first()
+    if user is None:
+        user = User.objects.create_user(
+            username=f"officer{district.code}",
+            password="x",
+            role=Role.DISTRICT_OFFICER,
+            jurisdiction=district,
+        )
+    return user
+
+
+def first_commune(district_code: str) -> AdministrativeUnit:
+    return (
+        AdministrativeUnit.objects.filter(parent__code=district_code)
+        .order_by("code")
+        .first()
+    )
+
+
+class ProducerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Producer
+
+    kind = ProducerKind.ENTERPRISE
+    name = factory.Sequence(lambda n: f"Cơ sở sản xuất số {n}")
+    registration_number = factory.Sequence(lambda n: f"{1400100000 + n:010d}")
+    legal_representative = "Nguyễn Văn An"
+    commune = factory.LazyFunction(lambda: first_commune("876"))
+    created_by = factory.LazyAttribute(lambda o: officer_of(o.commune.parent))
