@@ -152,6 +152,9 @@ class CriteriaVersion(models.Model):
     total_points = models.DecimalField(
         _("total points"), max_digits=6, decimal_places=2, default=0
     )
+    # SHA-256 of the loaded sheet's content: loading the same file again is a no-op,
+    # a changed file becomes a new version.
+    checksum = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("criteria version")
@@ -233,6 +236,14 @@ class Criterion(models.Model):
     max_points = models.DecimalField(
         _("maximum points"), max_digits=5, decimal_places=2
     )
+    # Some sheets mark a whole criterion (148: 3.e Sở hữu trí tuệ, ****): its full
+    # points are needed for that star level.
+    required_for_stars = models.PositiveSmallIntegerField(
+        _("full points required for stars"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -309,6 +320,11 @@ class Council(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def province(self) -> AdministrativeUnit:
+        """The province the council works in (its own unit, or its district's parent)."""
+        return self.unit.parent if self.level == EvaluationLevel.DISTRICT else self.unit
 
 
 class CouncilRole(models.TextChoices):

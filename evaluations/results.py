@@ -1,0 +1,320 @@
+"""Aggregating a round's score sheets and finalising its results.
+
+The aggregate is computed by the database in a fixed number of queries, whatever the
+number of products and members. Finalising is one transaction under a lock on the
+round, and a second call changes nothing.
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.audit import record_event
+from accounts.models import User
+from products import services as dossier_services
+from products.models import EvaluationLevel
+
+from . import scoring
+from .models import (
+    Answer,
+    CouncilMember,
+    Criterion,
+    CriterionOption,
+    Exclusion,
+    Outcome,
+    Round,
+    RoundEntry,
+    RoundResult,
+    RoundStatus,
+    ScoreSheet,
+    SheetStatus,
+)
+from .permissions import can_finalise
+from .signals import recognition_changed
+
+TWO_PLACES = scoring.TWO_PLACES
+
+
+@dataclass
+class EntryAggregate:
+    """The submitted sheets of one entry, summarised. `mean` is None until a sheet is
+    submitted; `expected` counts the council's members not excluded from the entry."""
+
+    entry: RoundEntry
+    expected: int
+    submitted: int
+    drafts: int
+    mean: Decimal | None = None
+    part_means: dict[str, Decimal] = field(default_factory=dict)
+    min: Decimal | None = None
+    max: Decimal | None = None
+    spread: Decimal | None = None
+    flagged: bool = False
+    band: int | None = None
+
+
+def _counted_sheets(round: Round):
+    """Sheets of the round that count: not those of a member excluded from the entry
+    (a conflict declared or found after the member had submitted)."""
+    excluded = Exclusion.objects.filter(
+        entry=OuterRef("entry"), member=OuterRef("member")
+    )
+    return ScoreSheet.objects.filter(entry__round=round).exclude(Exists(excluded))
+
+
+def entry_aggregates(*, round: Round) -> list[EntryAggregate]:
+    """Aggregates of every entry of the round (five queries)."""
+    entries = list(
+        round.entries.select_related(
+            "dossier__product__producer", "dossier__district", "criteria__product_set"
+        ).order_by("dossier__product__name", "pk")
+    )
+    members = CouncilMember.objects.filter(council_id=round.council_id).count()
+    excluded = dict(
+        Exclusion.objects.filter(entry__round=round)
+        .values("entry")
+        .annotate(n=Count("pk"))
+        .values_list("entry", "n")
+    )
+    sheets = {
+        row["entry"]: row
+        for row in _counted_sheets(round)
+        .values("entry")
+        .annotate(
+            submitted=Count("pk", filter=Q(status=SheetStatus.SUBMITTED)),
+            drafts=Count("pk", filter=Q(status=SheetStatus.DRAFT)),
+            points=Sum("total", filter=Q(status=SheetStatus.SUBMITTED)),
+            low=Min("total", filter=Q(status=SheetStatus.SUBMITTED)),
+            high=Max("total", filter=Q(status=SheetStatus.SUBMITTED)),
+        )
+    }
+    part_sums: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for row in (
+        Answer.objects.filter(
+            sheet__entry__round=round, sheet__status=SheetStatus.SUBMITTED
+        )
+        .values("sheet__entry", "criterion__part__code")
+        .annotate(points=Sum("points"))
+    ):
+        part_sums[row["sheet__entry"]][row["criterion__part__code"]] = row["points"]
+
+    aggregates = []
+    for entry in entries:
+        row = sheets.get(entry.pk, {})
+        submitted = row.get("submitted", 0)
+        aggregate = EntryAggregate(
+            entry=entry,
+            expected=members - excluded.get(entry.pk, 0),
+            submitted=submitted,
+            drafts=row.get("drafts", 0),
+        )
+        if submitted:
+            count = Decimal(submitted)
+            aggregate.mean = (Decimal(row["points"]) / count).quantize(
+                TWO_PLACES, rounding=ROUND_DOWN
+            )
+            aggregate.min = Decimal(row["low"])
+            aggregate.max = Decimal(row["high"])
+            aggregate.spread = aggregate.max - aggregate.min
+            aggregate.flagged = aggregate.spread > round.spread_threshold
+            aggregate.band = scoring.star_band(aggregate.mean)
+            aggregate.part_means = {
+                code: (Decimal(points) / count).quantize(
+                    TWO_PLACES, rounding=ROUND_DOWN
+                )
+                for code, points in sorted(part_sums[entry.pk].items())
+            }
+        aggregates.append(aggregate)
+    return aggregates
+
+
+def quorum_met(*, round: Round, aggregate: EntryAggregate) -> bool:
+    """At least the round's quorum (e.g. 3/4) of the members who may score the product
+    have submitted; never fewer than one sheet."""
+    needed = max(1, math.ceil(Decimal(aggregate.expected) * round.quorum))
+    return aggregate.submitted >= needed
+
+
+def quorum_needed(*, round: Round, aggregate: EntryAggregate) -> int:
+    return max(1, math.ceil(Decimal(aggregate.expected) * round.quorum))
+
+
+def _criterion_means(round: Round) -> dict[int, dict[int, Decimal]]:
+    """Per entry, the mean points of each criterion over the submitted sheets."""
+    counted = _counted_sheets(round).filter(status=SheetStatus.SUBMITTED)
+    counts = dict(
+        counted.values("entry").annotate(n=Count("pk")).values_list("entry", "n")
+    )
+    means: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for entry_id, criterion_id, points in (
+        Answer.objects.filter(
+            sheet__entry__round=round, sheet__status=SheetStatus.SUBMITTED
+        )
+        .values("sheet__entry", "criterion")
+        .annotate(points=Sum("points"))
+        .values_list("sheet__entry", "criterion", "points")
+    ):
+        means[entry_id][criterion_id] = Decimal(points) / Decimal(counts[entry_id])
+    return means
+
+
+def _requirements(version_ids: set[int]) -> dict[int, list[scoring.Requirement]]:
+    """The star requirements of each criteria version: marked options and criteria."""
+    requirements: dict[int, list[scoring.Requirement]] = defaultdict(list)
+    for option in CriterionOption.objects.filter(
+        criterion__part__version__in=version_ids, required_for_stars__isnull=False
+    ).select_related("criterion__part"):
+        requirements[option.criterion.part.version_id].append(
+            scoring.Requirement(
+                criterion_id=option.criterion_id,
+                code=option.criterion.code,
+                min_points=option.points,
+                stars=option.required_for_stars,
+            )
+        )
+    for criterion in Criterion.objects.filter(
+        part__version__in=version_ids, required_for_stars__isnull=False
+    ).select_related("part"):
+        requirements[criterion.part.version_id].append(
+            scoring.Requirement(
+                criterion_id=criterion.pk,
+                code=criterion.code,
+                min_points=criterion.max_points,
+                stars=criterion.required_for_stars,
+            )
+        )
+    return requirements
+
+
+def level_rules(round: Round) -> list[scoring.LevelRule]:
+    order = {level: index for index, level in enumerate(EvaluationLevel.values)}
+    return sorted(
+        (
+            scoring.LevelRule(
+                level=level.level,
+                min_stars=level.min_recognised_stars,
+                max_stars=level.max_recognised_stars,
+                forward_threshold=level.forward_threshold,
+            )
+            for level in round.regime.levels.all()
+        ),
+        key=lambda rule: order[rule.level],
+    )
+
+
+def _cap_reason(unmet: list[scoring.Requirement]) -> str:
+    return "; ".join(
+        _("criterion %(code)s needs %(points)s points for %(stars)s★")
+        % {"code": r.code, "points": f"{r.min_points:f}", "stars": r.stars}
+        for r in unmet
+    )
+
+
+@transaction.atomic
+def finalise_round(*, round: Round, user: User) -> list[RoundResult]:
+    """Compute every entry's result and close the round.
+
+    Star = the band of the mean, capped at the highest level whose required criteria
+    are met; outcome from the regime's level rules. Dossiers move on (forwarded, sent
+    back, or decided when not recognised; recognised ones are decided by the decision).
+    Raises PermissionDenied unless the user is the round's secretary or chair, and
+    ValidationError when scoring is not open or a product lacks its quorum. Calling it
+    again on a closed round returns the stored results and changes nothing.
+    """
+    round = Round.objects.select_for_update().select_related("regime").get(pk=round.pk)
+    if not can_finalise(user, round):
+        raise PermissionDenied
+    if round.status == RoundStatus.CLOSED:
+        return list(RoundResult.objects.filter(entry__round=round).order_by("entry"))
+    if round.status != RoundStatus.SCORING:
+        raise ValidationError(_("Scoring has not been opened in this round."))
+    aggregates = entry_aggregates(round=round)
+    if not aggregates:
+        raise ValidationError(_("The round has no products to finalise."))
+    short = [a for a in aggregates if not quorum_met(round=round, aggregate=a)]
+    if short:
+        raise ValidationError(
+            _("Quorum not reached for: %(products)s.")
+            % {
+                "products": "; ".join(
+                    f"{a.entry.dossier.product.name} ({a.submitted}/"
+                    f"{quorum_needed(round=round, aggregate=a)})"
+                    for a in short
+                )
+            },
+            code="quorum",
+        )
+    rules = level_rules(round)
+    criterion_means = _criterion_means(round)
+    requirements = _requirements({a.entry.criteria_id for a in aggregates})
+    results = []
+    for aggregate in aggregates:
+        entry = aggregate.entry
+        band = scoring.star_band(aggregate.mean)
+        cap, unmet = scoring.requirement_cap(
+            criterion_means[entry.pk], requirements[entry.criteria_id]
+        )
+        stars = min(band, cap)
+        outcome, target_level = scoring.decide_outcome(
+            levels=rules, level=round.level, mean=aggregate.mean, stars=stars
+        )
+        result = RoundResult.objects.create(
+            entry=entry,
+            sheet_count=aggregate.submitted,
+            mean_total=aggregate.mean,
+            part_means={
+                code: f"{value:f}" for code, value in aggregate.part_means.items()
+            },
+            min_total=aggregate.min,
+            max_total=aggregate.max,
+            band_stars=band,
+            stars=stars,
+            cap_reason=_cap_reason(unmet) if stars < band else "",
+            outcome=outcome,
+            target_level=target_level,
+            finalised_by=user,
+        )
+        results.append(result)
+        reason = _("%(round)s: mean %(mean)s, %(stars)s★, %(outcome)s") % {
+            "round": round.name,
+            "mean": f"{aggregate.mean:f}",
+            "stars": stars,
+            "outcome": result.get_outcome_display(),
+        }
+        if outcome == Outcome.FORWARDED:
+            dossier_services.forward_dossier(
+                dossier=entry.dossier, to_level=target_level, actor=user, reason=reason
+            )
+        elif outcome == Outcome.RETURNED:
+            dossier_services.send_back_dossier(
+                dossier=entry.dossier, to_level=target_level, actor=user, reason=reason
+            )
+        elif outcome == Outcome.NOT_RECOGNISED:
+            dossier_services.decide_dossier(
+                dossier=entry.dossier, actor=user, reason=reason
+            )
+    round.move_to(RoundStatus.CLOSED)
+    round.closed_at = timezone.now()
+    round.save(update_fields=["status", "closed_at"])
+    record_event(
+        target=round,
+        actor=user,
+        action="finalised",
+        changes={
+            "status": [str(RoundStatus.SCORING.label), str(RoundStatus.CLOSED.label)]
+        },
+    )
+    province_id = round.council.province.pk
+    transaction.on_commit(
+        lambda: recognition_changed.send(
+            sender=Round, province_id=province_id, year=round.year
+        )
+    )
+    return results

@@ -1,0 +1,123 @@
+"""The scoring rules as pure functions: star bands, the mandatory-criteria cap, the mean
+of members' totals and the outcome of a level. No database access here, so the rules
+are tested directly (including property tests)."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+
+# Star bands on the mean total (148/QĐ-TTg khoản 2 Điều 1; the same in 1048), half-open:
+# 90–100 → 5★, 70–<90 → 4★, 50–<70 → 3★, 30–<50 → 2★, <30 → 1★. 89.99 is 4★.
+STAR_BANDS: tuple[tuple[Decimal, int], ...] = (
+    (Decimal(90), 5),
+    (Decimal(70), 4),
+    (Decimal(50), 3),
+    (Decimal(30), 2),
+)
+CERTIFIED_STARS = range(3, 6)
+TWO_PLACES = Decimal("0.01")
+
+
+def star_band(mean: Decimal) -> int:
+    for lower, stars in STAR_BANDS:
+        if mean >= lower:
+            return stars
+    return 1
+
+
+def band_floor(stars: int) -> Decimal:
+    """The lowest mean of a star band (0 for 1★)."""
+    return next((lower for lower, band in STAR_BANDS if band == stars), Decimal(0))
+
+
+def mean_of(totals: Iterable[Decimal]) -> Decimal:
+    """The mean of members' totals, truncated to 2 decimals.
+
+    Truncating (never rounding up) keeps the stored mean in the same band as the exact
+    mean: 89.996 is stored as 89.99 and stays 4★.
+    """
+    values = list(totals)
+    if not values:
+        raise ValueError("no totals")
+    exact = sum(values, Decimal(0)) / Decimal(len(values))
+    return exact.quantize(TWO_PLACES, rounding=ROUND_DOWN)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A criterion must reach `min_points` for the product to rank at `stars` or above."""
+
+    criterion_id: int
+    code: str
+    min_points: Decimal
+    stars: int
+
+
+def requirement_cap(
+    points: Mapping[int, Decimal], requirements: Iterable[Requirement]
+) -> tuple[int, list[Requirement]]:
+    """The highest star whose required criteria are all met, and the unmet requirements
+    that cap it. `points` maps a criterion id to the points it reached (the mean of the
+    submitted sheets). With nothing unmet the cap is 5."""
+    unmet = [
+        r for r in requirements if points.get(r.criterion_id, Decimal(0)) < r.min_points
+    ]
+    if not unmet:
+        return 5, []
+    lowest = min(r.stars for r in unmet)
+    return max(lowest - 1, 1), sorted(
+        (r for r in unmet if r.stars == lowest), key=lambda r: r.code
+    )
+
+
+@dataclass(frozen=True)
+class LevelRule:
+    """What one level of a regime recognises and from which mean it forwards."""
+
+    level: str
+    min_stars: int | None
+    max_stars: int | None
+    forward_threshold: Decimal | None
+
+    def recognises(self, stars: int) -> bool:
+        return self.min_stars is not None and self.min_stars <= stars <= self.max_stars
+
+
+RECOGNISED = "recognised"
+FORWARDED = "forwarded"
+NOT_RECOGNISED = "not_recognised"
+RETURNED = "returned"
+
+
+def decide_outcome(
+    *, levels: Sequence[LevelRule], level: str, mean: Decimal, stars: int
+) -> tuple[str, str]:
+    """(outcome, level it goes to) for a product finalised at `level`.
+
+    `levels` are the regime's levels from lowest to highest. In order: forward when the
+    mean reaches the level's threshold and the (capped) star allows it; recognise when
+    the level recognises the star; below 3★ nothing is certified; otherwise send it to
+    the nearest lower level that recognises the star (e.g. a 148 provincial council
+    returning a 3★ product to the district), else to the nearest higher one.
+    """
+    index = next(i for i, rule in enumerate(levels) if rule.level == level)
+    rule = levels[index]
+    higher, lower = levels[index + 1 :], list(reversed(levels[:index]))
+    if (
+        rule.forward_threshold is not None
+        and higher
+        and mean >= rule.forward_threshold
+        and stars >= star_band(rule.forward_threshold)
+    ):
+        return FORWARDED, higher[0].level
+    if rule.recognises(stars):
+        return RECOGNISED, rule.level
+    if stars not in CERTIFIED_STARS:
+        return NOT_RECOGNISED, ""
+    for other in lower:
+        if other.recognises(stars):
+            return RETURNED, other.level
+    for other in higher:
+        if other.recognises(stars):
+            return FORWARDED, other.level
+    return NOT_RECOGNISED, ""
