@@ -1,0 +1,704 @@
+"""Every state change of a council's work: rounds, assignment of dossiers, conflicts of
+interest and score sheets. Finalising lives in results.py, decisions and certificates
+in certificates.py. Each function owns its transaction, row lock, guard and audit.
+
+Lock order, so that two people acting at once never deadlock: round, then entry, then
+dossier, then sheet.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.audit import changes_between, record_event, snapshot
+from accounts.models import User
+from producers.models import Producer
+from products import services as dossier_services
+from products.models import Dossier, DossierStatus
+from regions.text import fold
+
+from .catalogue import published_version_for
+from .models import (
+    Council,
+    CouncilMember,
+    CouncilRole,
+    CriteriaStatus,
+    CriteriaVersion,
+    Criterion,
+    CriterionOption,
+    Exclusion,
+    ExclusionSource,
+    Outcome,
+    Regime,
+    Round,
+    RoundEntry,
+    RoundResult,
+    RoundStatus,
+    ScoreSheet,
+    SheetStatus,
+)
+from .permissions import (
+    can_create_round_for,
+    is_manager,
+    member_can_assign,
+    membership,
+)
+
+ROUND_FIELDS = [
+    "name",
+    "council",
+    "year",
+    "level",
+    "regime",
+    "spread_threshold",
+    "quorum",
+    "status",
+]
+
+
+class ConflictOfInterest(PermissionDenied):
+    """The member is excluded from this entry (declared or linked to the producer)."""
+
+
+# Rounds ------------------------------------------------------------------------------
+
+
+def _locked_round(round: Round) -> Round:
+    return (
+        Round.objects.select_for_update(of=("self",))
+        .select_related("council__unit", "regime")
+        .get(pk=round.pk)
+    )
+
+
+def _regime_in_force(regime: Regime, year: int) -> bool:
+    if regime.effective_from.year > year:
+        return False
+    return regime.effective_to is None or regime.effective_to.year >= year
+
+
+@transaction.atomic
+def create_round(
+    *,
+    user: User,
+    council: Council,
+    regime: Regime,
+    name: str,
+    year: int,
+    spread_threshold: Decimal = Decimal("10"),
+    quorum: Decimal = Decimal("0.75"),
+) -> Round:
+    """Open a round in preparation for a council. The level is the council's.
+
+    Raises PermissionDenied unless the user is a provincial officer of the council's
+    province or the council's secretary; ValidationError when the regime has no such
+    level (e.g. district councils under 1489) or was not in force that year.
+    """
+    if not can_create_round_for(user, council):
+        raise PermissionDenied
+    if not regime.levels.filter(level=council.level).exists():
+        raise ValidationError(
+            {
+                "regime": _("%(regime)s has no evaluation at the %(level)s level.")
+                % {"regime": regime, "level": council.get_level_display().lower()}
+            }
+        )
+    if not _regime_in_force(regime, year):
+        raise ValidationError(
+            {
+                "regime": _("%(regime)s was not in force in %(year)s.")
+                % {"regime": regime, "year": year}
+            }
+        )
+    round = Round(
+        council=council,
+        regime=regime,
+        name=name.strip(),
+        year=year,
+        level=council.level,
+        spread_threshold=spread_threshold,
+        quorum=quorum,
+        created_by=user,
+    )
+    round.full_clean()
+    round.save()
+    record_event(
+        target=round,
+        actor=user,
+        action="created",
+        changes=changes_between({}, snapshot(round, ROUND_FIELDS)),
+    )
+    return round
+
+
+@transaction.atomic
+def open_scoring(*, round: Round, user: User) -> Round:
+    """Preparing → scoring: members can now open their sheets."""
+    round = _locked_round(round)
+    if not is_manager(membership(user, round)):
+        raise PermissionDenied
+    if not round.can_move_to(RoundStatus.SCORING):
+        raise ValidationError(
+            _("Scoring cannot be opened: the round is %(status)s.")
+            % {"status": round.get_status_display().lower()}
+        )
+    if not round.entries.exists():
+        raise ValidationError(_("Assign at least one dossier before opening scoring."))
+    before = snapshot(round, ["status"])
+    round.move_to(RoundStatus.SCORING)
+    round.scoring_opened_at = timezone.now()
+    round.save(update_fields=["status", "scoring_opened_at"])
+    record_event(
+        target=round,
+        actor=user,
+        action="status",
+        changes=changes_between(before, snapshot(round, ["status"])),
+    )
+    return round
+
+
+# Criteria catalogue ------------------------------------------------------------------
+
+
+@transaction.atomic
+def publish_criteria(*, version: CriteriaVersion, user: User) -> CriteriaVersion:
+    """Publish a draft sheet edited in the admin: from now on it is immutable.
+
+    Raises ValidationError when it is already published, has no criteria, or has a
+    criterion without answer options.
+    """
+    version = CriteriaVersion.objects.select_for_update().get(pk=version.pk)
+    if not user.is_staff:
+        raise PermissionDenied
+    if version.is_published:
+        raise ValidationError(_("This version is already published."))
+    criteria = Criterion.objects.filter(part__version=version)
+    if not criteria.exists():
+        raise ValidationError(_("The sheet has no criteria."))
+    empty = list(criteria.filter(options__isnull=True).values_list("code", flat=True))
+    if empty:
+        raise ValidationError(
+            _("Criteria without answer options: %(codes)s.")
+            % {"codes": ", ".join(empty)}
+        )
+    best = criteria.annotate(best=Max("options__points")).values_list("best", flat=True)
+    before = snapshot(version, ["status", "total_points"])
+    version.total_points = sum(best, Decimal(0))
+    version.status = CriteriaStatus.PUBLISHED
+    version.published_at = timezone.now()
+    version.save(update_fields=["total_points", "status", "published_at"])
+    record_event(
+        target=version,
+        actor=user,
+        action="status",
+        changes=changes_between(before, snapshot(version, ["status", "total_points"])),
+    )
+    return version
+
+
+# Assignment --------------------------------------------------------------------------
+
+
+def eligible_dossiers(round: Round):
+    """Dossiers the round may take: of its year and jurisdiction, accepted, or forwarded
+    to its level by a lower council."""
+    unit_id = round.council.unit_id
+    return Dossier.objects.filter(
+        Q(district=unit_id) | Q(district__parent=unit_id),
+        Q(status=DossierStatus.ACCEPTED)
+        | Q(status=DossierStatus.FORWARDED, level=round.level),
+        year=round.year,
+    )
+
+
+def published_sets(*, classification_id: int) -> list[int]:
+    """Ids of the product sets of a classification that have a published sheet: a hint
+    for the assignment list (assign_dossier asks published_version_for)."""
+    return list(
+        CriteriaVersion.objects.filter(
+            status=CriteriaStatus.PUBLISHED,
+            product_set__classification_id=classification_id,
+        )
+        .values_list("product_set_id", flat=True)
+        .distinct()
+    )
+
+
+def _check_eligible(round: Round, dossier: Dossier) -> None:
+    unit_id = round.council.unit_id
+    if unit_id not in (dossier.district_id, dossier.district.parent_id):
+        raise ValidationError(
+            _("%(product)s is not in the council's jurisdiction.")
+            % {"product": dossier.product}
+        )
+    if dossier.year != round.year:
+        raise ValidationError(
+            _("The dossier of %(product)s is for %(year)s, the round for %(round)s.")
+            % {"product": dossier.product, "year": dossier.year, "round": round.year}
+        )
+    forwarded_here = (
+        dossier.status == DossierStatus.FORWARDED and dossier.level == round.level
+    )
+    if dossier.status != DossierStatus.ACCEPTED and not forwarded_here:
+        raise ValidationError(
+            _(
+                "The dossier of %(product)s is %(status)s: only accepted dossiers, "
+                "or dossiers forwarded to this level, can be assigned."
+            )
+            % {
+                "product": dossier.product,
+                "status": dossier.get_status_display().lower(),
+            }
+        )
+
+
+@transaction.atomic
+def assign_dossier(*, round: Round, dossier: Dossier, user: User) -> RoundEntry:
+    """Put a dossier into a round, frozen to the published criteria sheet of its
+    product set, and exclude the members linked to its producer.
+
+    Raises PermissionDenied unless the user is the round's secretary or chair;
+    ValidationError when the dossier is not eligible or its product set has no
+    published sheet under the round's regime.
+    """
+    round = _locked_round(round)
+    member = membership(user, round)
+    if not is_manager(member):
+        raise PermissionDenied
+    if not member_can_assign(member, round):
+        raise ValidationError(_("Dossiers cannot be assigned to a closed round."))
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("product__product_set", "product__producer", "district")
+        .get(pk=dossier.pk)
+    )
+    _check_eligible(round, dossier)
+    product_set = dossier.product.product_set
+    if product_set.classification_id != round.regime.classification_id:
+        raise ValidationError(
+            _(
+                "%(product)s is classified under another legal basis than "
+                "%(regime)s: it cannot be scored in this round."
+            )
+            % {"product": dossier.product, "regime": round.regime}
+        )
+    criteria = published_version_for(product_set=product_set)
+    if criteria is None:
+        raise ValidationError(
+            _(
+                "There is no published criteria sheet for the product set "
+                "“%(set)s”: %(product)s cannot be scored in this round."
+            )
+            % {"set": product_set.name, "product": dossier.product}
+        )
+    entry = RoundEntry.objects.create(
+        round=round, dossier=dossier, criteria=criteria, assigned_by=user
+    )
+    dossier_services.start_evaluation(dossier=dossier, level=round.level, actor=user)
+    record_event(
+        target=round,
+        actor=user,
+        action="entry_added",
+        changes={"product": ["", str(dossier.product)]},
+    )
+    members = round.council.members.select_related("user")
+    _exclude_linked_members(entry=entry, members=members, actor=user)
+    return entry
+
+
+@transaction.atomic
+def remove_entry(*, entry: RoundEntry, user: User, reason: str = "") -> Round:
+    """Take a dossier out of a round before anyone opened a sheet for it; the dossier
+    goes back to accepted."""
+    round = _locked_round(entry.round)
+    if not is_manager(membership(user, round)):
+        raise PermissionDenied
+    if round.status == RoundStatus.CLOSED:
+        raise ValidationError(_("The round is closed."))
+    entry = (
+        RoundEntry.objects.select_for_update(of=("self",))
+        .select_related("dossier__product")
+        .get(pk=entry.pk)
+    )
+    if entry.sheets.exists():
+        raise ValidationError(
+            _(
+                "Members have started scoring %(product)s: it can no longer be "
+                "removed from the round."
+            )
+            % {"product": entry.dossier.product}
+        )
+    dossier = entry.dossier
+    product = str(dossier.product)
+    reason = reason.strip() or _("Removed from the round “%(round)s”.") % {
+        "round": round.name
+    }
+    # A dossier a lower council sent to this level waits for it again.
+    forwarded = RoundResult.objects.filter(
+        entry__dossier=dossier,
+        outcome__in=[Outcome.FORWARDED, Outcome.RETURNED],
+        target_level=round.level,
+    ).exists()
+    entry.exclusions.all().delete()
+    entry.delete()
+    dossier_services.withdraw_from_evaluation(
+        dossier=dossier, actor=user, reason=reason, forwarded=forwarded
+    )
+    record_event(
+        target=round,
+        actor=user,
+        action="entry_removed",
+        changes={"product": [product, ""]},
+        reason=reason,
+    )
+    return round
+
+
+# Conflicts of interest ---------------------------------------------------------------
+
+
+def _phone_digits(phone: str) -> str:
+    digits = "".join(ch for ch in phone or "" if ch.isdigit())
+    # +84 277 … and 0277 … are the same number.
+    if digits.startswith("84") and len(digits) > 9:
+        digits = "0" + digits[2:]
+    return digits
+
+
+def producer_link(user: User, producer: Producer) -> str:
+    """Why a council member counts as linked to a producer, or "" when they do not:
+    same email or phone, the member is the legal representative, or works there.
+    Names compare with diacritics and case ignored."""
+    email = (user.email or "").strip().lower()
+    if email and email == (producer.email or "").strip().lower():
+        return _("Same email as the producer (%(email)s).") % {"email": user.email}
+    phone = _phone_digits(user.phone)
+    if phone and phone == _phone_digits(producer.phone):
+        return _("Same phone as the producer (%(phone)s).") % {"phone": user.phone}
+    full_name = fold(user.get_full_name())
+    if full_name and full_name == fold(producer.legal_representative):
+        return _("The member is the producer's legal representative.")
+    organisation = fold(user.organisation)
+    if organisation and organisation == fold(producer.name):
+        return _("The member works for the producer (%(organisation)s).") % {
+            "organisation": user.organisation
+        }
+    return ""
+
+
+def _exclude_linked_members(
+    *, entry: RoundEntry, members, actor: User | None
+) -> list[Exclusion]:
+    producer = entry.dossier.product.producer
+    already = set(entry.exclusions.values_list("member_id", flat=True))
+    created = []
+    for member in members:
+        if member.pk in already:
+            continue
+        reason = producer_link(member.user, producer)
+        if not reason:
+            continue
+        created.append(
+            Exclusion.objects.create(
+                entry=entry,
+                member=member,
+                source=ExclusionSource.AUTOMATIC,
+                reason=reason,
+                created_by=actor,
+            )
+        )
+        record_event(
+            target=entry.round,
+            actor=actor,
+            action="conflict_automatic",
+            changes={
+                "member": ["", str(member.user)],
+                "product": ["", str(entry.dossier.product)],
+            },
+            reason=reason,
+        )
+    return created
+
+
+@transaction.atomic
+def refresh_automatic_exclusions(*, council: Council, actor: User | None) -> int:
+    """Exclude members linked to producers in the council's open rounds; run when the
+    council's members change. Returns the number of new exclusions. Exclusions are never
+    lifted here: a link that disappears is for the chair to judge."""
+    members = list(council.members.select_related("user"))
+    count = 0
+    rounds = Round.objects.filter(
+        council=council, status__in=[RoundStatus.PREPARING, RoundStatus.SCORING]
+    )
+    for round in rounds:
+        round = _locked_round(round)
+        entries = round.entries.select_related("dossier__product__producer", "round")
+        for entry in entries:
+            count += len(
+                _exclude_linked_members(entry=entry, members=members, actor=actor)
+            )
+    return count
+
+
+@transaction.atomic
+def declare_conflict(*, entry: RoundEntry, user: User, reason: str) -> Exclusion:
+    """A member declares a conflict of interest for a product: they will not score it.
+
+    Raises ValidationError without a reason, once the round is closed, when one is
+    already recorded, or when the member's sheet is already submitted (the chair must
+    reopen it first, so the declaration and the score never coexist).
+    """
+    entry = (
+        RoundEntry.objects.select_for_update(of=("self",))
+        .select_related("round", "dossier__product")
+        .get(pk=entry.pk)
+    )
+    round = entry.round
+    member = membership(user, round)
+    if member is None:
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Say what links you to this producer or product.")}
+        )
+    if round.status == RoundStatus.CLOSED:
+        raise ValidationError(_("The round is closed."))
+    if Exclusion.objects.filter(entry=entry, member=member).exists():
+        raise ValidationError(
+            _("A conflict of interest is already recorded for you on this product.")
+        )
+    if ScoreSheet.objects.filter(
+        entry=entry, member=member, status=SheetStatus.SUBMITTED
+    ).exists():
+        raise ValidationError(
+            _(
+                "Your sheet for this product is already submitted: ask the chair to "
+                "reopen it before declaring a conflict of interest."
+            )
+        )
+    exclusion = Exclusion.objects.create(
+        entry=entry,
+        member=member,
+        source=ExclusionSource.DECLARED,
+        reason=reason,
+        created_by=user,
+    )
+    record_event(
+        target=round,
+        actor=user,
+        action="conflict_declared",
+        changes={
+            "member": ["", str(user)],
+            "product": ["", str(entry.dossier.product)],
+        },
+        reason=reason,
+    )
+    return exclusion
+
+
+# Score sheets ------------------------------------------------------------------------
+
+
+def _scoring_member(user: User, entry: RoundEntry) -> CouncilMember:
+    """The user's membership for scoring an entry; PermissionDenied when not a member,
+    ConflictOfInterest when excluded from the entry."""
+    member = membership(user, entry.round)
+    if member is None:
+        raise PermissionDenied
+    exclusion = Exclusion.objects.filter(entry=entry, member=member).first()
+    if exclusion is not None:
+        raise ConflictOfInterest(exclusion.reason)
+    return member
+
+
+@transaction.atomic
+def open_sheet(*, entry: RoundEntry, user: User) -> ScoreSheet:
+    """The member's sheet for an entry, created on first open (once, under the entry's
+    lock and the unique constraint). Raises ConflictOfInterest when excluded."""
+    entry = (
+        RoundEntry.objects.select_for_update(of=("self",))
+        .select_related("round")
+        .get(pk=entry.pk)
+    )
+    member = _scoring_member(user, entry)
+    sheet = ScoreSheet.objects.filter(entry=entry, member=member).first()
+    if sheet is not None:
+        return sheet
+    if entry.round.status != RoundStatus.SCORING:
+        raise ValidationError(_("The round is not open for scoring."))
+    sheet = ScoreSheet.objects.create(entry=entry, member=member)
+    record_event(
+        target=sheet,
+        actor=user,
+        action="created",
+        changes=changes_between({}, snapshot(sheet, ["status"])),
+    )
+    return sheet
+
+
+def _locked_sheet(sheet: ScoreSheet) -> ScoreSheet:
+    return (
+        ScoreSheet.objects.select_for_update(of=("self",))
+        .select_related("entry__round", "member__user")
+        .get(pk=sheet.pk)
+    )
+
+
+def _guard_edit(user: User, sheet: ScoreSheet) -> None:
+    if sheet.member.user_id != user.pk:
+        raise PermissionDenied
+    _scoring_member(user, sheet.entry)
+    if sheet.status == SheetStatus.SUBMITTED:
+        raise ValidationError(
+            _("This sheet is submitted and locked. Only the chair can reopen it."),
+            code="locked",
+        )
+    if sheet.entry.round.status != RoundStatus.SCORING:
+        raise ValidationError(_("The round is not open for scoring."), code="closed")
+
+
+def _write_answers(sheet: ScoreSheet, choices: dict[int, int]) -> None:
+    """Make the sheet's answers exactly `choices` (criterion id → option id)."""
+    options = {
+        option.pk: option
+        for option in CriterionOption.objects.filter(
+            pk__in=choices.values(),
+            criterion__part__version=sheet.entry.criteria_id,
+        )
+    }
+    for criterion_id, option_id in choices.items():
+        option = options.get(option_id)
+        if option is None or option.criterion_id != criterion_id:
+            raise ValidationError(
+                _("An answer does not belong to this sheet's criteria."),
+                code="foreign_option",
+            )
+    sheet.answers.exclude(criterion_id__in=choices.keys()).delete()
+    existing = {answer.criterion_id: answer for answer in sheet.answers.all()}
+    changed, new = [], []
+    for criterion_id, option_id in choices.items():
+        option = options[option_id]
+        answer = existing.get(criterion_id)
+        if answer is None:
+            new.append(
+                sheet.answers.model(
+                    sheet=sheet,
+                    criterion_id=criterion_id,
+                    option=option,
+                    points=option.points,
+                )
+            )
+        elif answer.option_id != option_id:
+            answer.option = option
+            answer.points = option.points
+            changed.append(answer)
+    sheet.answers.model.objects.bulk_create(new)
+    sheet.answers.model.objects.bulk_update(changed, ["option", "points"])
+
+
+def _recompute_total(sheet: ScoreSheet) -> None:
+    # Read back from the answers inside the same transaction: the total can never
+    # disagree with what was saved.
+    total = sheet.answers.aggregate(total=Sum("points"))["total"]
+    sheet.total = total or Decimal("0")
+
+
+def unanswered_criteria(sheet: ScoreSheet):
+    return Criterion.objects.filter(part__version=sheet.entry.criteria_id).exclude(
+        pk__in=sheet.answers.values("criterion_id")
+    )
+
+
+@transaction.atomic
+def save_sheet(*, sheet: ScoreSheet, user: User, choices: dict[int, int]) -> ScoreSheet:
+    """Save a draft: the answers become `choices`; the total is recomputed.
+
+    Raises ValidationError for a submitted sheet or a round not scoring, and
+    ConflictOfInterest / PermissionDenied for anyone but the sheet's member.
+    """
+    sheet = _locked_sheet(sheet)
+    _guard_edit(user, sheet)
+    before = snapshot(sheet, ["total"])
+    _write_answers(sheet, choices)
+    _recompute_total(sheet)
+    sheet.save(update_fields=["total", "updated_at"])
+    changes = changes_between(before, snapshot(sheet, ["total"]))
+    record_event(target=sheet, actor=user, action="updated", changes=changes)
+    return sheet
+
+
+@transaction.atomic
+def submit_sheet(
+    *, sheet: ScoreSheet, user: User, choices: dict[int, int] | None = None
+) -> ScoreSheet:
+    """Save the answers (when given) and submit: the sheet is locked.
+
+    Every criterion must be answered. A second submit (double click, two tabs) waits
+    for the first on the row lock and is refused with a ValidationError.
+    """
+    sheet = _locked_sheet(sheet)
+    _guard_edit(user, sheet)
+    before = snapshot(sheet, ["status", "total"])
+    if choices is not None:
+        _write_answers(sheet, choices)
+    missing = list(unanswered_criteria(sheet).values_list("code", flat=True))
+    if missing:
+        raise ValidationError(
+            _("Answer every criterion before submitting. Missing: %(codes)s.")
+            % {"codes": ", ".join(missing)},
+            code="incomplete",
+        )
+    _recompute_total(sheet)
+    sheet.status = SheetStatus.SUBMITTED
+    sheet.submitted_at = timezone.now()
+    sheet.save(update_fields=["status", "total", "submitted_at", "updated_at"])
+    record_event(
+        target=sheet,
+        actor=user,
+        action="status",
+        changes=changes_between(before, snapshot(sheet, ["status", "total"])),
+    )
+    return sheet
+
+
+@transaction.atomic
+def reopen_sheet(*, sheet: ScoreSheet, user: User, reason: str) -> ScoreSheet:
+    """The chair sends a submitted sheet back to its member for re-scoring (e.g. the
+    spread is over the threshold). The reason is recorded."""
+    sheet = _locked_sheet(sheet)
+    round = sheet.entry.round
+    member = membership(user, round)
+    if member is None or member.role != CouncilRole.CHAIR:
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the sheet is reopened.")})
+    if round.status != RoundStatus.SCORING:
+        raise ValidationError(_("Sheets can be reopened only while scoring."))
+    if sheet.status != SheetStatus.SUBMITTED:
+        raise ValidationError(_("This sheet is not submitted."))
+    before = snapshot(sheet, ["status", "reopened_count"])
+    sheet.status = SheetStatus.DRAFT
+    sheet.submitted_at = None
+    sheet.reopened_count += 1
+    sheet.save(update_fields=["status", "submitted_at", "reopened_count", "updated_at"])
+    changes = changes_between(before, snapshot(sheet, ["status", "reopened_count"]))
+    record_event(
+        target=sheet, actor=user, action="reopened", changes=changes, reason=reason
+    )
+    record_event(
+        target=round,
+        actor=user,
+        action="sheet_reopened",
+        changes={
+            "member": ["", str(sheet.member.user)],
+            "product": ["", str(sheet.entry.dossier.product)],
+        },
+        reason=reason,
+    )
+    return sheet
