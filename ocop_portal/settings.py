@@ -8,6 +8,7 @@ the portal runs on SQLite under `var/` with in-process Celery tasks; `DATABASE_U
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 from django.core.exceptions import ImproperlyConfigured
@@ -187,7 +188,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
@@ -209,9 +210,23 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "ocop_portal.heartbeat", "schedule": 60.0},
+    # Plans: every open plan's progress, nightly; certificate expiry and reminders,
+    # every morning (local time, CELERY_TIMEZONE).
+    "plans-nightly-progress": {
+        "task": "plans.nightly_progress",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    "plans-daily-certificates": {
+        "task": "plans.daily_certificates",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 # /healthz reports the worker as stale after this many seconds without a heartbeat.
 OCOP_HEARTBEAT_STALE_SECONDS = 180
+
+# Certificates expiring within this many days get one reminder email (DESIGN §5: the
+# producer is told at least 30 days before expiry).
+OCOP_EXPIRY_REMINDER_DAYS = env.int("OCOP_EXPIRY_REMINDER_DAYS", default=30)
 
 # E-mail (expiry reminders).
 EMAIL_BACKEND = env.str(

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import jurisdiction_q
+from accounts.scoping import NOTHING, jurisdiction_q
 from evaluations.models import Certificate
 from producers.models import Producer
 from regions.models import AdministrativeUnit
@@ -13,6 +13,29 @@ from regions.models import AdministrativeUnit
 class PlanStatus(models.TextChoices):
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PlanQuerySet":
+        """Plans of the user's province: provincial officers and the district officers
+        of its districts read them (the plan is the province's document)."""
+        return self.filter(_province_q(user, "province"))
+
+    def open(self) -> "PlanQuerySet":
+        return self.filter(status=PlanStatus.OPEN)
+
+
+def _province_q(user, lookup: str) -> Q:
+    """Rows of the province the user works in (a district officer's parent unit)."""
+    if not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.is_superuser:
+        return Q()
+    if user.is_provincial:
+        return Q(**{lookup: user.jurisdiction_id})
+    if user.is_district_officer:
+        return Q(**{f"{lookup}__children": user.jurisdiction_id})
+    return NOTHING
 
 
 class Plan(models.Model):
@@ -26,12 +49,15 @@ class Plan(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     number = models.CharField(_("document number"), max_length=60)
-    issued_on = models.DateField(_("issued on"))
-    title = models.CharField(_("title"), max_length=500)
+    issued_on = models.DateField(_("date issued"))
+    title = models.CharField(_("plan title"), max_length=500)
     lead_agency = models.CharField(_("lead agency"), max_length=200)
+    signer = models.CharField(_("signed by"), max_length=120, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.OPEN
     )
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plan")
@@ -49,6 +75,9 @@ class Plan(models.Model):
 
     def __str__(self):
         return f"{self.number} ({self.year})"
+
+    def get_absolute_url(self):
+        return reverse("plans:plan-detail", args=[self.pk])
 
 
 class Target(models.Model):
@@ -124,6 +153,13 @@ class TrainingAudience(models.TextChoices):
     PRODUCERS = "producers", _("Producers")
 
 
+class TrainingEventQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "TrainingEventQuerySet":
+        """Trainings are provincial events: the province's officers and the district
+        officers of its districts see them all (each records their own attendees)."""
+        return self.filter(_province_q(user, "province"))
+
+
 class TrainingEvent(models.Model):
     province = models.ForeignKey(
         AdministrativeUnit,
@@ -131,7 +167,7 @@ class TrainingEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(_("training title"), max_length=255)
     held_on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=255)
     audience = models.CharField(
@@ -140,6 +176,8 @@ class TrainingEvent(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = TrainingEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("training")
@@ -278,6 +316,14 @@ class SalesPoint(models.Model):
     def save(self, *args, **kwargs):
         self.district_id = self.commune.parent_id
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("plans:salespoint-detail", args=[self.pk])
+
+    def is_open_on(self, day) -> bool:
+        return self.opened_on <= day and (
+            self.closed_on is None or self.closed_on > day
+        )
 
 
 class ExpiryReminder(models.Model):

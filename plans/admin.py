@@ -1,0 +1,79 @@
+"""Django admin for plans: a read-only view for administrators.
+
+Plans, targets, trainings, attendance and sales points change through the portal's
+pages (services keep the audit trail and enqueue the progress jobs); snapshots and
+reminders are written by the Celery jobs only.
+"""
+
+from django.contrib import admin
+
+from .models import (
+    Attendance,
+    ExpiryReminder,
+    Plan,
+    ProgressSnapshot,
+    SalesPoint,
+    Target,
+    TrainingEvent,
+)
+
+
+class ReadOnly:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TargetInline(ReadOnly, admin.TabularInline):
+    model = Target
+    fields = ["indicator", "district", "target_value", "note"]
+    extra = 0
+
+
+@admin.register(Plan)
+class PlanAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["number", "year", "issued_on", "lead_agency", "status"]
+    list_filter = ["year", "status"]
+    search_fields = ["number", "title"]
+    inlines = [TargetInline]
+
+
+@admin.register(ProgressSnapshot)
+class ProgressSnapshotAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["target", "day", "value", "computed_at"]
+    list_filter = ["target__plan", "target__indicator"]
+    list_select_related = ["target__plan"]
+    date_hierarchy = "day"
+
+
+class AttendanceInline(ReadOnly, admin.TabularInline):
+    model = Attendance
+    fields = ["user", "producer", "district", "recorded_by", "recorded_at"]
+    extra = 0
+
+
+@admin.register(TrainingEvent)
+class TrainingEventAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["title", "held_on", "audience", "place"]
+    list_filter = ["audience"]
+    date_hierarchy = "held_on"
+    inlines = [AttendanceInline]
+
+
+@admin.register(SalesPoint)
+class SalesPointAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["name", "kind", "district", "opened_on", "closed_on"]
+    list_filter = ["kind"]
+    list_select_related = ["district"]
+
+
+@admin.register(ExpiryReminder)
+class ExpiryReminderAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["certificate", "threshold_days", "sent_at", "recipients"]
+    list_select_related = ["certificate"]
+    date_hierarchy = "sent_at"
