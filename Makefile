@@ -67,6 +67,7 @@ run: migrate ## Start the portal with the Đồng Tháp demo on http://127.0.0.1
 	  $(RUN_ENV) $(BIN)/celery -A ocop_portal beat --loglevel=INFO --schedule var/celerybeat-schedule & \
 	  $(RUN_ENV) $(MANAGE) runserver 0.0.0.0:$(PORT); \
 	else \
+	  $(RUN_ENV) $(MANAGE) run_daily_jobs; \
 	  $(RUN_ENV) $(MANAGE) runserver 0.0.0.0:$(PORT); \
 	fi
 
@@ -87,6 +88,20 @@ worker: setup ## Run a Celery worker (needs REDIS_URL)
 
 beat: setup ## Run Celery beat, the single scheduler (needs REDIS_URL)
 	$(BIN)/celery -A ocop_portal beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+BENCH_DB ?= sqlite:///$(CURDIR)/var/bench.sqlite3
+BENCH_PRODUCTS ?= 20000
+# Production-like: DEBUG off (no query log, cached templates), in-process test client.
+BENCH_ENV := DATABASE_URL=$(BENCH_DB) DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=testserver \
+	DJANGO_SECRET_KEY=bench-only-secret-key-that-is-long-enough-0123456789abcdef \
+	DJANGO_SECURE_SSL_REDIRECT=false \
+	DJANGO_STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage
+bench: setup ## Time the main pages with the demo plus BENCH_PRODUCTS generated products
+	@mkdir -p var
+	$(BENCH_ENV) $(MANAGE) migrate --no-input -v 0
+	$(BENCH_ENV) $(MANAGE) seed_demo --force > /dev/null
+	$(BENCH_ENV) $(MANAGE) generate_scale --force --products $(BENCH_PRODUCTS)
+	$(BENCH_ENV) $(MANAGE) bench
 
 clean: ## Remove the virtualenv, node_modules, copied assets and var/
 	rm -rf $(VENV) node_modules $(VENDOR) var

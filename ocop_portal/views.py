@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -17,28 +16,43 @@ from django.views.decorators.http import require_GET
 
 from regions.models import AdministrativeUnit
 
+from . import home
 from .celery import HEARTBEAT_CACHE_KEY
-
-
-@login_not_required
-@require_GET
-def public_home(request):
-    return render(request, "public_home.html")
 
 
 @require_GET
 def portal_home(request):
-    """Home after sign-in: the numbers of the user's own jurisdiction."""
+    """Home after sign-in: the numbers of the user's own jurisdiction, and the open
+    rounds of the user's councils."""
     user = request.user
-    context = {"jurisdiction": user.jurisdiction}
+    context = {"jurisdiction": user.jurisdiction, "rounds": home.council_rounds(user)}
+    districts = []
     if user.is_provincial and user.province is not None:
-        context["districts"] = (
-            AdministrativeUnit.objects.filter(parent=user.province)
-            .annotate(commune_count=Count("children"))
-            .order_by("code")
+        districts = list(
+            AdministrativeUnit.objects.filter(parent=user.province).order_by("code")
         )
     elif user.is_district_officer:
+        districts = [user.jurisdiction]
         context["communes"] = user.jurisdiction.children.order_by("code")
+    if districts:
+        year = request.GET.get("year", "")
+        year = int(year) if year.isdigit() else home.latest_dossier_year(districts)
+        rows = home.district_numbers(districts, year)
+        context.update(
+            year=year,
+            rows=rows,
+            totals={
+                name: sum(getattr(row, name) for row in rows)
+                for name in (
+                    "producers",
+                    "products",
+                    "recognised",
+                    "dossiers",
+                    "waiting",
+                    "returned",
+                )
+            },
+        )
     return render(request, "portal_home.html", context)
 
 

@@ -30,12 +30,58 @@ def test_lai_vung_officer_sees_the_communes_of_lai_vung(client_for):
 
 def test_provincial_officer_home_shows_every_district(client_for):
     response = client_for("province").get("/portal/")
-    districts = response.context["districts"]
-    assert len(districts) == 12
-    assert sum(district.commune_count for district in districts) == 143
+    rows = response.context["rows"]
+    assert len(rows) == 12
     html = response.content.decode()
     assert "Tỉnh Đồng Tháp theo huyện" in html
     assert "Huyện Lai Vung" in html and "Thành phố Sa Đéc" in html
+
+
+def test_home_numbers_count_only_the_district(client_for, personas):
+    from producers.models import Producer
+
+    lai_vung = personas["laivung"].jurisdiction
+    Producer.objects.create(
+        kind="household",
+        name="Cơ sở nem Hoàng Khánh",
+        registration_number="1400000001",
+        legal_representative="Nguyễn Hoàng Khánh",
+        commune=lai_vung.children.first(),
+        created_by=personas["laivung"],
+    )
+    (own,) = client_for("laivung").get("/portal/").context["rows"]
+    assert (own.district, own.producers) == (lai_vung, 1)
+    (other,) = client_for("thapmuoi").get("/portal/").context["rows"]
+    assert other.producers == 0
+    rows = client_for("province").get("/portal/").context["rows"]
+    assert sum(row.producers for row in rows) == 1
+
+
+def test_home_query_count_does_not_grow_with_data(client_for, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from producers.models import Producer
+
+    client = client_for("province")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/portal/").status_code == 200
+        return len(queries)
+
+    empty = count()
+    for index, district in enumerate(personas["province"].jurisdiction.children.all()):
+        for n in range(3):
+            Producer.objects.create(
+                kind="household",
+                name=f"Cơ sở {index}-{n}",
+                registration_number=f"{1400000100 + index * 10 + n}",
+                legal_representative="A",
+                commune=district.children.first(),
+                created_by=personas["province"],
+            )
+    assert count() == empty
 
 
 def test_navigation_depends_on_the_role(client_for):

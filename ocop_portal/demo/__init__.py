@@ -11,6 +11,10 @@ from .base import (
     seed_users,
     unit,
 )
+from .evaluations import seed_evaluations
+from .history import seed_history
+from .plans import seed_plans
+from .products import seed_products
 
 __all__ = ["DEMO_PASSWORD", "PROVINCE_CODE", "seed", "seed_users", "unit"]
 
@@ -19,4 +23,8 @@ __all__ = ["DEMO_PASSWORD", "PROVINCE_CODE", "seed", "seed_users", "unit"]
 def seed(log=print) -> None:
     seed_base(log)
     # Later stages: producers and dossiers, evaluations, plans (one module each).
+    seed_products(log)
+    seed_history(log)
+    seed_evaluations(log)
+    seed_plans(log)
     report_logins(log)

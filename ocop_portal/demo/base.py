@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from accounts.models import Role, User
+from evaluations.catalogue import load_criteria, load_regimes
 from products.catalogue import load_catalogue
 from regions.models import AdministrativeUnit
 from regions.services import load_dong_thap_2021
@@ -127,13 +128,28 @@ def seed_base(log) -> None:
     log(f"Administrative units: {created} created, {updated} already there.")
     counts = load_catalogue()
     log(f"Product catalogue: {sum(counts.values())} new rows.")
+    load_regimes()
+    sheets = load_criteria()
+    log(
+        f"Criteria sheets: {sum(created for _, created in sheets)} new of {len(sheets)}."
+    )
     seed_users()
 
 
 def report_logins(log) -> None:
-    logins = User.objects.filter(email__endswith=DEMO_EMAIL_DOMAIN).order_by("pk")
+    logins = (
+        User.objects.filter(email__endswith=DEMO_EMAIL_DOMAIN)
+        .select_related("jurisdiction")
+        .prefetch_related("council_memberships__council")
+        .order_by("pk")
+    )
     log(f"Demo logins (password {DEMO_PASSWORD}):")
     for user in logins:
-        what = user.get_role_display() or "council member"
-        where = f", {user.jurisdiction.name}" if user.jurisdiction else ""
-        log(f"  {user.username:<10} {what}{where}")
+        duties = [user.get_role_display()] if user.role else []
+        if user.jurisdiction:
+            duties[-1:] = [f"{duties[-1]}, {user.jurisdiction.name}"] if duties else []
+        duties += [
+            f"{membership.get_role_display()} – {membership.council.name}"
+            for membership in user.council_memberships.all()
+        ]
+        log(f"  {user.username:<13} {'; '.join(duties)}")

@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -23,5 +25,7 @@ class Command(BaseCommand):
                 "Refusing to load demo users with a published password while DEBUG is "
                 "off. Use --force if this really is a demo or test installation."
             )
+        # In-process tasks (no broker) would log one line per progress job.
+        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
         demo.seed(log=self.stdout.write)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
