@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -300,3 +302,46 @@ def test_removing_a_forwarded_dossier_from_a_round_keeps_it_forwarded(catalogue)
     remove_entry(entry=provincial_entry, user=scenario.secretary(council))
     dossier.refresh_from_db()
     assert (dossier.status, dossier.level) == (DossierStatus.FORWARDED, "province")
+
+
+@pytest.fixture
+def open_sheet_for_property(provincial):
+    from evaluations.services import open_sheet
+
+    council, round = provincial
+    entry = scenario.entry(
+        round=round, dossier=scenario.dossier(product=scenario.product())
+    )
+    member = members(council)[2]
+    criteria = [
+        (criterion.pk, [(o.pk, o.points) for o in criterion.options.all()])
+        for criterion in scenario.criteria_of(entry)
+    ]
+    return open_sheet(entry=entry, user=member.user), member.user, criteria
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_a_saved_sheets_total_is_the_sum_of_the_chosen_points(
+    open_sheet_for_property, data
+):
+    """Property: whatever options a member ticks (any subset of the criteria, any
+    option), the stored total equals the sum of their points."""
+    from evaluations.services import save_sheet
+
+    sheet, user, criteria = open_sheet_for_property
+    chosen = {}
+    for criterion_id, options in criteria:
+        if data.draw(st.booleans()):
+            chosen[criterion_id] = data.draw(st.sampled_from(options))
+    sheet = save_sheet(
+        sheet=sheet, user=user, choices={c: option for c, (option, _) in chosen.items()}
+    )
+    expected = sum((points for _, points in chosen.values()), Decimal(0))
+    sheet.refresh_from_db()
+    assert sheet.total == expected
+    assert sheet.answers.count() == len(chosen)
