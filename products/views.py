@@ -5,7 +5,8 @@ from collections import defaultdict
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -294,8 +295,19 @@ def _filtered_dossiers(request):
             "product__producer", "product__product_set__classification", "district"
         )
         .annotate(
-            document_count=Count(
-                "documents", filter=Q(documents__removed_at__isnull=True)
+            # A correlated count rather than a join + GROUP BY: the page's rows are
+            # counted without aggregating every dossier of the province first.
+            document_count=Coalesce(
+                Subquery(
+                    DossierDocument.objects.filter(
+                        dossier=OuterRef("pk"), removed_at__isnull=True
+                    )
+                    .order_by()
+                    .values("dossier")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
             )
         )
     )
