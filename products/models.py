@@ -195,7 +195,11 @@ class Product(models.Model):
                 name="products_product_current_stars_certified",
             ),
         ]
-        indexes = [models.Index(fields=["district", "name"])]
+        indexes = [
+            models.Index(fields=["district", "name"]),
+            # The province-wide list is ordered by name: walk this index, sort nothing.
+            models.Index(fields=["name", "id"], name="products_product_name_order"),
+        ]
 
     def __str__(self):
         return self.name
