@@ -76,3 +76,19 @@ def test_anonymous_visitors_are_sent_to_login_everywhere_but_public_pages(client
                     method,
                     response.url,
                 )
+
+
+@pytest.mark.django_db
+def test_every_post_without_a_csrf_token_is_refused(personas):
+    """A signed-in officer's browser tricked into posting from another site gets 403 on
+    every URL (CSRF), whatever the view would have done."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas["province"])
+    for name, pattern in _named_urls():
+        if name in ("healthz",):
+            continue
+        url = reverse(name, kwargs=_sample_kwargs(pattern))
+        response = client.post(url, {"reason": "x"})
+        assert response.status_code == 403, (name, response.status_code)
