@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdminMixin
+
 from .models import AuditEvent, User
 
 
@@ -28,17 +30,9 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Append-only: the trail is read, never written or removed by hand."""
+
     list_display = ["at", "actor", "action", "content_type", "object_id"]
     list_filter = ["action", "content_type"]
     list_select_related = ["actor", "content_type"]
-
-    # Append-only: the trail is read, never written or removed by hand.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

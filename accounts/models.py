@@ -78,29 +78,19 @@ class User(AbstractUser):
                 }
             )
 
+    # Template shorthands; code asks accounts.jurisdiction.jurisdiction_of(user).
     @property
     def is_district_officer(self) -> bool:
-        return self.role == Role.DISTRICT_OFFICER
+        from .jurisdiction import jurisdiction_of
+
+        return jurisdiction_of(self).is_district
 
     @property
     def is_provincial(self) -> bool:
-        """Sees the whole province: provincial officers, administrators, superusers."""
-        return self.is_superuser or self.role in (
-            Role.PROVINCIAL_OFFICER,
-            Role.ADMINISTRATOR,
-        )
+        """Acts for a whole province: provincial officers, administrators, superusers."""
+        from .jurisdiction import jurisdiction_of
 
-    @property
-    def district(self) -> AdministrativeUnit | None:
-        return self.jurisdiction if self.is_district_officer else None
-
-    @property
-    def province(self) -> AdministrativeUnit | None:
-        if self.jurisdiction is None:
-            return None
-        if self.jurisdiction.level == UnitLevel.PROVINCE:
-            return self.jurisdiction
-        return self.jurisdiction.province
+        return jurisdiction_of(self).is_provincial
 
 
 class AuditEventQuerySet(models.QuerySet):

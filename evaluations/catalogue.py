@@ -195,7 +195,7 @@ def load_sheet(path: Path) -> tuple[CriteriaVersion, bool]:
     total, notes = _build(version, sheet)
     version.total_points = total
     version.notes = "\n".join(notes)
-    version.status = CriteriaStatus.PUBLISHED
+    version.move_to(CriteriaStatus.PUBLISHED)
     version.published_at = timezone.now()
     version.save()
     return version, True

@@ -32,7 +32,11 @@ from .models import (
     RoundResult,
     RoundStatus,
 )
-from .permissions import can_record_decision
+from .permissions import (
+    RoundAccess,
+    can_record_historic_decision,
+    can_revoke_certificate,
+)
 from .signals import recognition_changed
 
 
@@ -87,7 +91,7 @@ def _issue(
     )
     if previous is not None:
         # Free the "one active certificate per product" slot before issuing the new one.
-        previous.status = CertificateStatus.SUPERSEDED
+        previous.move_to(CertificateStatus.SUPERSEDED)
         previous.status_changed_at = timezone.now()
         previous.status_reason = _("Superseded by decision %(number)s") % {
             "number": decision.number
@@ -174,7 +178,7 @@ def record_decision(
         .select_related("council__unit")
         .get(pk=round.pk)
     )
-    if not can_record_decision(user, round):
+    if not RoundAccess.of(user, round).is_chair:
         raise PermissionDenied
     if round.status != RoundStatus.CLOSED:
         raise ValidationError(_("Finalise the round before recording its decision."))
@@ -246,7 +250,7 @@ def record_historic_decision(
 ) -> Decision:
     """Record a decision taken before the portal (e.g. 1580/QĐ-UBND-HC of 2019) with the
     stars it gave each product. Only provincial officers."""
-    if not user.is_provincial:
+    if not can_record_historic_decision(user, province):
         raise PermissionDenied
     decision = Decision.objects.create(
         province=province,
@@ -271,7 +275,7 @@ def _end(
     certificate: Certificate, *, status: str, reason: str, actor: User | None
 ) -> None:
     before = certificate.get_status_display()
-    certificate.status = status
+    certificate.move_to(status)
     certificate.status_reason = reason
     certificate.status_changed_at = timezone.now()
     certificate.save(update_fields=["status", "status_reason", "status_changed_at"])
@@ -294,10 +298,7 @@ def revoke_certificate(
     """Revoke (thu hồi) an active certificate: provincial officers of its province only,
     reason required."""
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
-    if not (
-        user.is_provincial
-        and (user.is_superuser or user.jurisdiction_id == certificate.province_id)
-    ):
+    if not can_revoke_certificate(user, certificate):
         raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:

@@ -7,7 +7,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import NOTHING, jurisdiction_q
+from accounts.jurisdiction import jurisdiction_of
+from core.states import StatusTransitions
 from products.models import (
     Classification,
     Dossier,
@@ -115,12 +116,15 @@ class CriteriaStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class CriteriaVersion(models.Model):
+class CriteriaVersion(StatusTransitions, models.Model):
     """A scoring sheet (phiếu đánh giá) for one product set under one legal basis.
 
     Published versions are immutable (the loader and the admin refuse edits); a round
     entry keeps the version it was assigned with, so later versions never change scores.
     """
+
+    # Published is for good: rounds are frozen to the version.
+    TRANSITIONS = {CriteriaStatus.DRAFT: {CriteriaStatus.PUBLISHED}}
 
     classification = models.ForeignKey(
         Classification,
@@ -326,6 +330,13 @@ class Council(models.Model):
         """The province the council works in (its own unit, or its district's parent)."""
         return self.unit.parent if self.level == EvaluationLevel.DISTRICT else self.unit
 
+    @property
+    def province_pk(self) -> int:
+        """The province's id, without loading it."""
+        if self.level == EvaluationLevel.DISTRICT:
+            return self.unit.parent_id
+        return self.unit_id
+
 
 class CouncilRole(models.TextChoices):
     CHAIR = "chair", _("Chair")
@@ -385,27 +396,24 @@ class RoundStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class InvalidRoundTransition(Exception):
-    pass
-
-
 class RoundQuerySet(models.QuerySet):
     def visible_to(self, user) -> "RoundQuerySet":
-        """Members see the rounds of their councils; provincial officers see the rounds
-        of their province's councils and those of its districts."""
+        """Members see the rounds of their councils; officers who act for a province
+        see the rounds of its councils and of its districts' councils."""
         if not user.is_authenticated or not user.is_active:
-            return self.filter(NOTHING)
-        mine = Q(council__members__user=user)
-        if user.is_superuser:
+            return self.none()
+        reach = jurisdiction_of(user)
+        if reach.everywhere:
             return self.all()
-        if user.is_provincial and user.jurisdiction_id:
-            mine |= Q(council__unit=user.jurisdiction_id) | Q(
-                council__unit__parent=user.jurisdiction_id
+        mine = Q(council__members__user=user)
+        if reach.is_provincial:
+            mine |= reach.province_q("council__unit") | reach.province_q(
+                "council__unit__parent"
             )
         return self.filter(mine).distinct()
 
 
-class Round(models.Model):
+class Round(StatusTransitions, models.Model):
     """An evaluation round: one council, one year, one level, one regime."""
 
     TRANSITIONS = {
@@ -489,16 +497,6 @@ class Round(models.Model):
     def get_absolute_url(self):
         return reverse("evaluations:round-detail", args=[self.pk])
 
-    def can_move_to(self, status: str) -> bool:
-        return status in self.TRANSITIONS.get(self.status, ())
-
-    def move_to(self, status: str) -> None:
-        if not self.can_move_to(status):
-            raise InvalidRoundTransition(f"{self.status} -> {status}")
-        self.status = status
-
-    move_to.alters_data = True
-
 
 class RoundEntry(models.Model):
     """A dossier assigned to a round, frozen to the criteria version it is scored on."""
@@ -573,9 +571,15 @@ class SheetStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
 
 
-class ScoreSheet(models.Model):
+class ScoreSheet(StatusTransitions, models.Model):
     """One member's independent scoring of one entry. Submitting locks it; only the
     chair reopens it, with a recorded reason."""
+
+    TRANSITIONS = {
+        SheetStatus.DRAFT: {SheetStatus.SUBMITTED},
+        # Reopened by the chair for re-scoring.
+        SheetStatus.SUBMITTED: {SheetStatus.DRAFT},
+    }
 
     entry = models.ForeignKey(
         RoundEntry, on_delete=models.PROTECT, related_name="sheets"
@@ -773,19 +777,28 @@ class CertificateStatus(models.TextChoices):
 class CertificateQuerySet(models.QuerySet):
     def visible_to(self, user) -> "CertificateQuerySet":
         return self.filter(
-            jurisdiction_q(user, district="product__district", province="province")
+            jurisdiction_of(user).q(district="product__district", province="province")
         )
 
     def active(self) -> "CertificateQuerySet":
         return self.filter(status=CertificateStatus.ACTIVE)
 
 
-class Certificate(models.Model):
+class Certificate(StatusTransitions, models.Model):
     """An OCOP certificate (giấy chứng nhận): stars, 36 months from the decision date.
 
     Numbers are per province and year without gaps: the sequence row is locked in the
     transaction that records the decision, and a rolled-back decision gives them back.
     """
+
+    # A certificate ends once, for one reason, and never comes back.
+    TRANSITIONS = {
+        CertificateStatus.ACTIVE: {
+            CertificateStatus.SUPERSEDED,
+            CertificateStatus.EXPIRED,
+            CertificateStatus.REVOKED,
+        },
+    }
 
     VALIDITY_MONTHS = 36
 

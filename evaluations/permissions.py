@@ -1,21 +1,31 @@
-"""Who may do what in evaluations. Council roles belong to the council (CouncilMember),
-not to the user: a provincial officer is not a council member unless listed.
+"""Who may do what in evaluations.
 
-Views look the membership up once (`membership`) and pass it to the `member_*`
-predicates, so a page with fifty entries asks the database once about the user.
+Council roles belong to the council (CouncilMember), not to the user: a provincial
+officer is not a council member unless listed. What one user may do in one round is
+worked out once, by `RoundAccess.of(user, round)`, so a page with fifty entries asks
+the database once about the user:
+
+- role properties (`is_member`, `is_manager`, `is_chair`, `is_provincial_officer`)
+  say who the user is in the round; services raise PermissionDenied on them;
+- `can_*` properties add the round's status (the button is shown, the action can
+  succeed); services check the status themselves to give the reason.
+
+Who acts where as an OCOP officer is accounts.jurisdiction's answer.
 """
 
-from django.db.models import Q
+from dataclasses import dataclass
 
-from accounts.models import Role
+from django.db.models import QuerySet
+
+from accounts.jurisdiction import jurisdiction_of
 
 from .models import (
+    Certificate,
     Council,
     CouncilMember,
     CouncilRole,
     Round,
     RoundStatus,
-    ScoreSheet,
     SheetStatus,
 )
 
@@ -28,61 +38,95 @@ def membership(user, round: Round) -> CouncilMember | None:
     return CouncilMember.objects.filter(council_id=round.council_id, user=user).first()
 
 
-def is_chair(user, round: Round) -> bool:
-    member = membership(user, round)
-    return member is not None and member.role == CouncilRole.CHAIR
+@dataclass(frozen=True)
+class RoundAccess:
+    """One user's rights in one round."""
+
+    round: Round
+    member: CouncilMember | None
+    is_provincial_officer: bool
+
+    @classmethod
+    def of(cls, user, round: Round) -> "RoundAccess":
+        return cls(
+            round=round,
+            member=membership(user, round),
+            is_provincial_officer=jurisdiction_of(user).acts_for_province(
+                round.council.province_pk
+            ),
+        )
+
+    # Who the user is in the round ---------------------------------------------------
+
+    @property
+    def is_member(self) -> bool:
+        return self.member is not None
+
+    @property
+    def is_manager(self) -> bool:
+        """The secretary or the chair: prepares the round, assigns dossiers, follows
+        the aggregate, finalises."""
+        return self.member is not None and self.member.role in MANAGER_ROLES
+
+    @property
+    def is_chair(self) -> bool:
+        return self.member is not None and self.member.role == CouncilRole.CHAIR
+
+    # What the user can do now --------------------------------------------------------
+
+    @property
+    def can_assign(self) -> bool:
+        """Dossiers are assigned (and removed) until the round is closed."""
+        return self.is_manager and self.round.status in (
+            RoundStatus.PREPARING,
+            RoundStatus.SCORING,
+        )
+
+    @property
+    def can_open_scoring(self) -> bool:
+        return self.is_manager and self.round.can_move_to(RoundStatus.SCORING)
+
+    @property
+    def can_finalise(self) -> bool:
+        return self.is_manager and self.round.can_move_to(RoundStatus.CLOSED)
+
+    @property
+    def can_reopen_sheets(self) -> bool:
+        """The chair sends a submitted sheet back for re-scoring while scoring."""
+        return self.is_chair and self.round.status == RoundStatus.SCORING
+
+    @property
+    def can_record_decision(self) -> bool:
+        return self.is_chair and self.round.status == RoundStatus.CLOSED
+
+    @property
+    def can_declare_conflict(self) -> bool:
+        return self.is_member and self.round.status != RoundStatus.CLOSED
+
+    @property
+    def can_export(self) -> bool:
+        """Excel and minutes: secretary, chair and the province's officers."""
+        return self.is_manager or self.is_provincial_officer
+
+    def can_remove_entry(self, *, has_sheets: bool) -> bool:
+        """Before any member opened a sheet for the product."""
+        return self.can_assign and not has_sheets
 
 
-def is_secretary(user, round: Round) -> bool:
-    member = membership(user, round)
-    return member is not None and member.role == CouncilRole.SECRETARY
+# Opening rounds ------------------------------------------------------------------------
 
 
-def is_manager(member: CouncilMember | None) -> bool:
-    return member is not None and member.role in MANAGER_ROLES
-
-
-def can_manage_round(user, round: Round) -> bool:
-    """Secretary and chair prepare the round, assign dossiers, watch the aggregate."""
-    return is_manager(membership(user, round))
-
-
-def can_finalise(user, round: Round) -> bool:
-    return can_manage_round(user, round)
-
-
-def can_reopen_sheet(user, round: Round) -> bool:
-    return is_chair(user, round)
-
-
-def can_record_decision(user, round: Round) -> bool:
-    return is_chair(user, round)
-
-
-def is_provincial_officer_of(user, round: Round) -> bool:
-    """A provincial officer (or administrator) of the province the council belongs to."""
-    if not user.is_authenticated or not user.is_provincial:
-        return False
-    if user.is_superuser:
-        return True
-    unit = round.council.unit
-    return user.jurisdiction_id in (unit.pk, unit.parent_id)
-
-
-# Rounds ------------------------------------------------------------------------------
-
-
-def councils_for_new_round(user):
-    """Councils the user may open a round for: any active council of the province for
-    its provincial officers, the councils a user is secretary of otherwise."""
+def councils_for_new_round(user) -> QuerySet:
+    """Councils the user may open a round for: any active council of the province (or
+    of its districts) for its provincial officers, the councils a user is secretary of
+    otherwise."""
     councils = Council.objects.filter(active=True).select_related("unit")
     if not user.is_authenticated:
         return councils.none()
-    if user.is_superuser:
-        return councils
-    if user.role in (Role.PROVINCIAL_OFFICER, Role.ADMINISTRATOR):
+    reach = jurisdiction_of(user)
+    if reach.is_provincial:
         return councils.filter(
-            Q(unit=user.jurisdiction_id) | Q(unit__parent=user.jurisdiction_id)
+            reach.province_q("unit") | reach.province_q("unit__parent")
         )
     return councils.filter(
         members__user=user, members__role=CouncilRole.SECRETARY
@@ -95,43 +139,6 @@ def can_create_round(user) -> bool:
 
 def can_create_round_for(user, council: Council) -> bool:
     return councils_for_new_round(user).filter(pk=council.pk).exists()
-
-
-def member_can_assign(member: CouncilMember | None, round: Round) -> bool:
-    """The secretary (or the chair) assigns dossiers until the round is closed."""
-    return is_manager(member) and round.status in (
-        RoundStatus.PREPARING,
-        RoundStatus.SCORING,
-    )
-
-
-def member_can_open_scoring(member: CouncilMember | None, round: Round) -> bool:
-    return is_manager(member) and round.can_move_to(RoundStatus.SCORING)
-
-
-def member_can_finalise(member: CouncilMember | None, round: Round) -> bool:
-    return is_manager(member) and round.status == RoundStatus.SCORING
-
-
-def member_can_reopen(member: CouncilMember | None, round: Round) -> bool:
-    return (
-        member is not None
-        and member.role == CouncilRole.CHAIR
-        and round.status == RoundStatus.SCORING
-    )
-
-
-def member_can_record_decision(member: CouncilMember | None, round: Round) -> bool:
-    return (
-        member is not None
-        and member.role == CouncilRole.CHAIR
-        and round.status == RoundStatus.CLOSED
-    )
-
-
-def can_export_round(user, member: CouncilMember | None, round: Round) -> bool:
-    """Excel and minutes: secretary, chair and the province's officers."""
-    return is_manager(member) or is_provincial_officer_of(user, round)
 
 
 # Blind scoring -------------------------------------------------------------------------
@@ -158,16 +165,17 @@ def can_see_scores(
         return False
     if own_status == SheetStatus.SUBMITTED:
         return True
-    return excluded and is_manager(member)
+    return excluded and member.role in MANAGER_ROLES
 
 
-# Sheets ------------------------------------------------------------------------------
+# Certificates ----------------------------------------------------------------------------
 
 
-def can_edit_sheet(user, sheet: ScoreSheet) -> bool:
-    """Only the sheet's member, while it is a draft and the round is scoring."""
-    return (
-        sheet.member.user_id == user.pk
-        and sheet.status == SheetStatus.DRAFT
-        and sheet.entry.round.status == RoundStatus.SCORING
-    )
+def can_revoke_certificate(user, certificate: Certificate) -> bool:
+    """The officers of the certificate's province."""
+    return jurisdiction_of(user).acts_for_province(certificate.province_id)
+
+
+def can_record_historic_decision(user, province) -> bool:
+    """Decisions taken before the portal: the officers of that province."""
+    return jurisdiction_of(user).acts_for_province(province.pk)

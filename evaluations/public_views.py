@@ -10,7 +10,6 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,11 +20,13 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.audit import history_rows
+from core.listing import paginate
 from products.models import Product, ProductGroup
 from regions.models import AdministrativeUnit
 
 from .certificates import revoke_certificate
 from .models import Certificate, CertificateStatus
+from .permissions import can_revoke_certificate
 
 PAGE_SIZE = 24
 
@@ -60,7 +61,7 @@ def catalogue(request):
     group = request.GET.get("group", "")
     if group.isdigit():
         products = products.filter(product_set__group_id=int(group))
-    page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, products, per_page=PAGE_SIZE)
     districts = AdministrativeUnit.objects.filter(
         pk__in=Product.objects.filter(current_stars__isnull=False).values("district")
     ).order_by("code")
@@ -181,7 +182,7 @@ def certificate_detail(request, pk: int):
         {
             "certificate": certificate,
             "history": history_rows(certificate),
-            "can_revoke": request.user.is_provincial
+            "can_revoke": can_revoke_certificate(request.user, certificate)
             and certificate.status == CertificateStatus.ACTIVE
             and certificate.valid_until >= today,
             "today": today,
@@ -192,7 +193,7 @@ def certificate_detail(request, pk: int):
 @require_POST
 def certificate_revoke(request, pk: int):
     certificate = get_certificate_for_user(request.user, pk)
-    if not request.user.is_provincial:
+    if not can_revoke_certificate(request.user, certificate):
         raise PermissionDenied
     try:
         revoke_certificate(

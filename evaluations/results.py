@@ -36,7 +36,7 @@ from .models import (
     ScoreSheet,
     SheetStatus,
 )
-from .permissions import can_finalise
+from .permissions import RoundAccess
 from .signals import recognition_changed
 
 TWO_PLACES = scoring.TWO_PLACES
@@ -229,7 +229,7 @@ def finalise_round(*, round: Round, user: User) -> list[RoundResult]:
     again on a closed round returns the stored results and changes nothing.
     """
     round = Round.objects.select_for_update().select_related("regime").get(pk=round.pk)
-    if not can_finalise(user, round):
+    if not RoundAccess.of(user, round).is_manager:
         raise PermissionDenied
     if round.status == RoundStatus.CLOSED:
         return list(RoundResult.objects.filter(entry__round=round).order_by("entry"))

@@ -25,7 +25,6 @@ from .catalogue import published_version_for
 from .models import (
     Council,
     CouncilMember,
-    CouncilRole,
     CriteriaStatus,
     CriteriaVersion,
     Criterion,
@@ -41,12 +40,7 @@ from .models import (
     ScoreSheet,
     SheetStatus,
 )
-from .permissions import (
-    can_create_round_for,
-    is_manager,
-    member_can_assign,
-    membership,
-)
+from .permissions import RoundAccess, can_create_round_for
 
 ROUND_FIELDS = [
     "name",
@@ -139,7 +133,7 @@ def create_round(
 def open_scoring(*, round: Round, user: User) -> Round:
     """Preparing → scoring: members can now open their sheets."""
     round = _locked_round(round)
-    if not is_manager(membership(user, round)):
+    if not RoundAccess.of(user, round).is_manager:
         raise PermissionDenied
     if not round.can_move_to(RoundStatus.SCORING):
         raise ValidationError(
@@ -188,7 +182,7 @@ def publish_criteria(*, version: CriteriaVersion, user: User) -> CriteriaVersion
     best = criteria.annotate(best=Max("options__points")).values_list("best", flat=True)
     before = snapshot(version, ["status", "total_points"])
     version.total_points = sum(best, Decimal(0))
-    version.status = CriteriaStatus.PUBLISHED
+    version.move_to(CriteriaStatus.PUBLISHED)
     version.published_at = timezone.now()
     version.save(update_fields=["total_points", "status", "published_at"])
     record_event(
@@ -266,10 +260,10 @@ def assign_dossier(*, round: Round, dossier: Dossier, user: User) -> RoundEntry:
     published sheet under the round's regime.
     """
     round = _locked_round(round)
-    member = membership(user, round)
-    if not is_manager(member):
+    access = RoundAccess.of(user, round)
+    if not access.is_manager:
         raise PermissionDenied
-    if not member_can_assign(member, round):
+    if not access.can_assign:
         raise ValidationError(_("Dossiers cannot be assigned to a closed round."))
     dossier = (
         Dossier.objects.select_for_update(of=("self",))
@@ -315,7 +309,7 @@ def remove_entry(*, entry: RoundEntry, user: User, reason: str = "") -> Round:
     """Take a dossier out of a round before anyone opened a sheet for it; the dossier
     goes back to accepted."""
     round = _locked_round(entry.round)
-    if not is_manager(membership(user, round)):
+    if not RoundAccess.of(user, round).is_manager:
         raise PermissionDenied
     if round.status == RoundStatus.CLOSED:
         raise ValidationError(_("The round is closed."))
@@ -458,7 +452,7 @@ def declare_conflict(*, entry: RoundEntry, user: User, reason: str) -> Exclusion
         .get(pk=entry.pk)
     )
     round = entry.round
-    member = membership(user, round)
+    member = RoundAccess.of(user, round).member
     if member is None:
         raise PermissionDenied
     reason = (reason or "").strip()
@@ -507,7 +501,7 @@ def declare_conflict(*, entry: RoundEntry, user: User, reason: str) -> Exclusion
 def _scoring_member(user: User, entry: RoundEntry) -> CouncilMember:
     """The user's membership for scoring an entry; PermissionDenied when not a member,
     ConflictOfInterest when excluded from the entry."""
-    member = membership(user, entry.round)
+    member = RoundAccess.of(user, entry.round).member
     if member is None:
         raise PermissionDenied
     exclusion = Exclusion.objects.filter(entry=entry, member=member).first()
@@ -654,7 +648,7 @@ def submit_sheet(
             code="incomplete",
         )
     _recompute_total(sheet)
-    sheet.status = SheetStatus.SUBMITTED
+    sheet.move_to(SheetStatus.SUBMITTED)
     sheet.submitted_at = timezone.now()
     sheet.save(update_fields=["status", "total", "submitted_at", "updated_at"])
     record_event(
@@ -672,8 +666,7 @@ def reopen_sheet(*, sheet: ScoreSheet, user: User, reason: str) -> ScoreSheet:
     spread is over the threshold). The reason is recorded."""
     sheet = _locked_sheet(sheet)
     round = sheet.entry.round
-    member = membership(user, round)
-    if member is None or member.role != CouncilRole.CHAIR:
+    if not RoundAccess.of(user, round).is_chair:
         raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:
@@ -683,7 +676,7 @@ def reopen_sheet(*, sheet: ScoreSheet, user: User, reason: str) -> ScoreSheet:
     if sheet.status != SheetStatus.SUBMITTED:
         raise ValidationError(_("This sheet is not submitted."))
     before = snapshot(sheet, ["status", "reopened_count"])
-    sheet.status = SheetStatus.DRAFT
+    sheet.move_to(SheetStatus.DRAFT)
     sheet.submitted_at = None
     sheet.reopened_count += 1
     sheet.save(update_fields=["status", "submitted_at", "reopened_count", "updated_at"])

@@ -8,18 +8,21 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.audit import history_rows
-from accounts.exports import Sheet, xlsx_response
+from core.exports import Sheet, xlsx_response
+from core.files import private_file_response
+from core.forms import add_service_error
+from core.listing import export_url, paginate, wants_export
 
 from . import certificates, results, scoring, services
+from .filters import RoundFilter
 from .forms import ConflictForm, DecisionForm, ReasonForm, RoundForm, ScoreSheetForm
 from .models import (
     Answer,
@@ -37,20 +40,7 @@ from .models import (
     ScoreSheet,
     SheetStatus,
 )
-from .permissions import (
-    can_create_round,
-    can_export_round,
-    can_see_scores,
-    is_manager,
-    member_can_assign,
-    member_can_finalise,
-    member_can_open_scoring,
-    member_can_record_decision,
-    member_can_reopen,
-    membership,
-)
-
-PAGE_SIZE = 25
+from .permissions import RoundAccess, can_create_round, can_see_scores
 
 # Labels for the audit actions and change keys these services record (history_rows
 # falls back to the raw key for anything that is not a model field).
@@ -140,31 +130,22 @@ def _error_messages(error: ValidationError) -> list[str]:
 # Rounds ------------------------------------------------------------------------------
 
 
-def _visible_rounds(request):
-    rounds = (
-        Round.objects.visible_to(request.user)
+def _filtered_rounds(request) -> RoundFilter:
+    return RoundFilter(
+        request.GET,
+        queryset=Round.objects.visible_to(request.user)
         .select_related("council", "regime")
         .annotate(entry_count=Count("entries", distinct=True))
-        .order_by("-year", "-pk")
+        .order_by("-year", "-pk"),
+        request=request,
     )
-    year = request.GET.get("year", "").strip()
-    if year.isdigit():
-        rounds = rounds.filter(year=int(year))
-    status = request.GET.get("status", "")
-    if status in RoundStatus.values:
-        rounds = rounds.filter(status=status)
-    query = request.GET.get("q", "").strip()
-    if query:
-        rounds = rounds.filter(
-            Q(name__icontains=query) | Q(council__name__icontains=query)
-        )
-    return rounds
 
 
 @require_GET
 def round_list(request):
-    rounds = _visible_rounds(request)
-    if request.GET.get("export") == "xlsx":
+    filters = _filtered_rounds(request)
+    rounds = filters.qs
+    if wants_export(request):
         return xlsx_response(
             "evaluation-rounds",
             [
@@ -194,19 +175,14 @@ def round_list(request):
                 )
             ],
         )
-    page_obj = Paginator(rounds, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "evaluations/round_list.html",
         {
-            "page_obj": page_obj,
-            "statuses": RoundStatus.choices,
+            "page_obj": paginate(request, rounds),
+            "filter_form": filters.form,
+            "export_url": export_url(request),
             "can_create": can_create_round(request.user),
-            "filters": {
-                "year": request.GET.get("year", ""),
-                "status": request.GET.get("status", ""),
-                "q": request.GET.get("q", ""),
-            },
         },
     )
 
@@ -229,7 +205,7 @@ def round_create(request):
                 quorum=data["quorum"],
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The round is open for preparation."))
             return redirect(round)
@@ -320,7 +296,8 @@ def _entry_rows(
 
 def _round_context(request, round: Round, **extra) -> dict:
     user = request.user
-    member = membership(user, round)
+    access = RoundAccess.of(user, round)
+    member = access.member
     sort = request.GET.get("sort", "")
     rows = _entry_rows(round, member, sort)
     decision = Decision.objects.filter(round=round).first()
@@ -345,18 +322,17 @@ def _round_context(request, round: Round, **extra) -> dict:
     context = {
         "round": round,
         "member": member,
-        "is_manager": is_manager(member),
+        "is_manager": access.is_manager,
         "rows": rows,
         "part_codes": sorted(part_codes),
         "sort": sort,
         "decision": decision,
         "linked_certificates": linked_certificates,
-        "can_assign": member_can_assign(member, round),
-        "can_open_scoring": member_can_open_scoring(member, round),
-        "can_finalise": member_can_finalise(member, round),
-        "can_record_decision": member_can_record_decision(member, round)
-        and decision is None,
-        "can_export": can_export_round(user, member, round),
+        "can_assign": access.can_assign,
+        "can_open_scoring": access.can_open_scoring,
+        "can_finalise": access.can_finalise,
+        "can_record_decision": access.can_record_decision and decision is None,
+        "can_export": access.can_export,
         "flagged_count": sum(
             1 for row in rows if row.scores_visible and row.aggregate.flagged
         ),
@@ -379,7 +355,7 @@ def round_detail(request, pk: int):
 @require_POST
 def round_open_scoring(request, pk: int):
     round = get_round_for_user(request.user, pk)
-    if not is_manager(membership(request.user, round)):
+    if not RoundAccess.of(request.user, round).is_manager:
         raise PermissionDenied
     try:
         services.open_scoring(round=round, user=request.user)
@@ -394,8 +370,7 @@ def round_open_scoring(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def round_assign(request, pk: int):
     round = get_round_for_user(request.user, pk)
-    member = membership(request.user, round)
-    if not member_can_assign(member, round):
+    if not RoundAccess.of(request.user, round).can_assign:
         raise PermissionDenied
     if request.method == "POST":
         chosen = [value for value in request.POST.getlist("dossier") if value.isdigit()]
@@ -430,7 +405,7 @@ def round_assign(request, pk: int):
     with_sheet = set(
         services.published_sets(classification_id=round.regime.classification_id)
     )
-    page_obj = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = paginate(request, dossiers)
     return render(
         request,
         "evaluations/round_assign.html",
@@ -441,7 +416,7 @@ def round_assign(request, pk: int):
 @require_POST
 def round_finalise(request, pk: int):
     round = get_round_for_user(request.user, pk)
-    if not is_manager(membership(request.user, round)):
+    if not RoundAccess.of(request.user, round).is_manager:
         raise PermissionDenied
     try:
         finalised = results.finalise_round(round=round, user=request.user)
@@ -459,8 +434,7 @@ def round_finalise(request, pk: int):
 @require_POST
 def round_decision(request, pk: int):
     round = get_round_for_user(request.user, pk)
-    member = membership(request.user, round)
-    if member is None or member.role != CouncilRole.CHAIR:
+    if not RoundAccess.of(request.user, round).is_chair:
         raise PermissionDenied
     form = DecisionForm(request.POST)
     if form.is_valid():
@@ -469,7 +443,7 @@ def round_decision(request, pk: int):
                 round=round, user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -482,25 +456,16 @@ def round_decision(request, pk: int):
     return render(request, "evaluations/round_detail.html", context)
 
 
-def _form_error(form, error: ValidationError) -> None:
-    """Show a service's ValidationError in the form, on the field it names if any."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 # Exports -----------------------------------------------------------------------------
 
 
 @require_GET
 def round_export(request, pk: int):
     round = get_round_for_user(request.user, pk)
-    member = membership(request.user, round)
-    if not can_export_round(request.user, member, round):
+    access = RoundAccess.of(request.user, round)
+    if not access.can_export:
         raise PermissionDenied
-    rows = _entry_rows(round, member, "")
+    rows = _entry_rows(round, access.member, "")
     part_codes = sorted({code for row in rows for code in row.aggregate.part_means})
     closed = round.status == RoundStatus.CLOSED
     headers = [
@@ -624,9 +589,10 @@ def round_export(request, pk: int):
 @require_GET
 def round_minutes(request, pk: int):
     round = get_round_for_user(request.user, pk)
-    member = membership(request.user, round)
-    if not can_export_round(request.user, member, round):
+    access = RoundAccess.of(request.user, round)
+    if not access.can_export:
         raise PermissionDenied
+    member = access.member
     members = list(round.council.members.select_related("user").order_by("pk"))
     present = set(
         ScoreSheet.objects.filter(entry__round=round, status=SheetStatus.SUBMITTED)
@@ -657,7 +623,8 @@ def round_minutes(request, pk: int):
 
 def _entry_context(request, entry: RoundEntry, **extra) -> dict:
     round = entry.round
-    member = membership(request.user, round)
+    access = RoundAccess.of(request.user, round)
+    member = access.member
     members = list(round.council.members.select_related("user").order_by("pk"))
     sheets = {sheet.member_id: sheet for sheet in entry.sheets.all()}
     exclusions = {
@@ -685,16 +652,14 @@ def _entry_context(request, entry: RoundEntry, **extra) -> dict:
         "entry": entry,
         "round": round,
         "member": member,
-        "is_manager": is_manager(member),
+        "is_manager": access.is_manager,
         "rows": rows,
         "scores_visible": visible,
         "aggregate": aggregate,
         "my_sheet": my_sheet,
         "my_exclusion": exclusions.get(member.pk) if member else None,
-        "can_reopen": member_can_reopen(member, round),
-        "can_remove": is_manager(member)
-        and round.status != RoundStatus.CLOSED
-        and not sheets,
+        "can_reopen": access.can_reopen_sheets,
+        "can_remove": access.can_remove_entry(has_sheets=bool(sheets)),
         "documents": _documents(entry),
         "reopen_form": ReasonForm(),
         "reopen_sheet_id": None,
@@ -720,19 +685,12 @@ def entry_document(request, pk: int, document_pk: int):
     document = get_object_or_404(
         entry.dossier.documents.filter(removed_at__isnull=True), pk=document_pk
     )
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=False,
+    return private_file_response(
+        document.file,
         filename=document.original_name,
         content_type=document.content_type,
+        attachment=False,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_GET
@@ -746,7 +704,7 @@ def entry_detail(request, pk: int):
 @require_POST
 def entry_remove(request, pk: int):
     entry = get_entry_for_user(request.user, pk)
-    if not is_manager(membership(request.user, entry.round)):
+    if not RoundAccess.of(request.user, entry.round).is_manager:
         raise PermissionDenied
     try:
         round = services.remove_entry(entry=entry, user=request.user)
@@ -765,7 +723,7 @@ def entry_remove(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def entry_conflict(request, pk: int):
     entry = get_entry_for_user(request.user, pk)
-    if membership(request.user, entry.round) is None:
+    if not RoundAccess.of(request.user, entry.round).is_member:
         raise PermissionDenied
     form = ConflictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -774,7 +732,7 @@ def entry_conflict(request, pk: int):
                 entry=entry, user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -993,7 +951,7 @@ def sheet_save(request, pk: int):
 def sheet_reopen(request, pk: int):
     sheet = get_sheet_for_user(request.user, pk)
     entry = get_entry_for_user(request.user, sheet.entry_id)
-    if not member_can_reopen(membership(request.user, entry.round), entry.round):
+    if not RoundAccess.of(request.user, entry.round).can_reopen_sheets:
         raise PermissionDenied
     form = ReasonForm(request.POST)
     if form.is_valid():
@@ -1002,7 +960,7 @@ def sheet_reopen(request, pk: int):
                 sheet=sheet, user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,

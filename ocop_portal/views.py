@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from regions.models import AdministrativeUnit
+from accounts.jurisdiction import jurisdiction_of
 
 from . import home
 from .celery import HEARTBEAT_CACHE_KEY
@@ -25,15 +25,14 @@ def portal_home(request):
     """Home after sign-in: the numbers of the user's own jurisdiction, and the open
     rounds of the user's councils."""
     user = request.user
+    reach = jurisdiction_of(user)
     context = {"jurisdiction": user.jurisdiction, "rounds": home.council_rounds(user)}
     districts = []
-    if user.is_provincial and user.province is not None:
-        districts = list(
-            AdministrativeUnit.objects.filter(parent=user.province).order_by("code")
-        )
-    elif user.is_district_officer:
-        districts = [user.jurisdiction]
-        context["communes"] = user.jurisdiction.children.order_by("code")
+    if reach.is_district:
+        districts = [reach.district]
+        context["communes"] = reach.communes().order_by("code")
+    elif reach.is_provincial and reach.province is not None:
+        districts = list(reach.districts())
     if districts:
         year = request.GET.get("year", "")
         year = int(year) if year.isdigit() else home.latest_dossier_year(districts)

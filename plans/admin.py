@@ -7,6 +7,8 @@ reminders are written by the Celery jobs only.
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdminMixin
+
 from .models import (
     Attendance,
     ExpiryReminder,
@@ -18,25 +20,14 @@ from .models import (
 )
 
 
-class ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class TargetInline(ReadOnly, admin.TabularInline):
+class TargetInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Target
     fields = ["indicator", "district", "target_value", "note"]
     extra = 0
 
 
 @admin.register(Plan)
-class PlanAdmin(ReadOnly, admin.ModelAdmin):
+class PlanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["number", "year", "issued_on", "lead_agency", "status"]
     list_filter = ["year", "status"]
     search_fields = ["number", "title"]
@@ -44,21 +35,21 @@ class PlanAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(ProgressSnapshot)
-class ProgressSnapshotAdmin(ReadOnly, admin.ModelAdmin):
+class ProgressSnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["target", "day", "value", "computed_at"]
     list_filter = ["target__plan", "target__indicator"]
     list_select_related = ["target__plan"]
     date_hierarchy = "day"
 
 
-class AttendanceInline(ReadOnly, admin.TabularInline):
+class AttendanceInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Attendance
     fields = ["user", "producer", "district", "recorded_by", "recorded_at"]
     extra = 0
 
 
 @admin.register(TrainingEvent)
-class TrainingEventAdmin(ReadOnly, admin.ModelAdmin):
+class TrainingEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "held_on", "audience", "place"]
     list_filter = ["audience"]
     date_hierarchy = "held_on"
@@ -66,14 +57,14 @@ class TrainingEventAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(SalesPoint)
-class SalesPointAdmin(ReadOnly, admin.ModelAdmin):
+class SalesPointAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "district", "opened_on", "closed_on"]
     list_filter = ["kind"]
     list_select_related = ["district"]
 
 
 @admin.register(ExpiryReminder)
-class ExpiryReminderAdmin(ReadOnly, admin.ModelAdmin):
+class ExpiryReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["certificate", "threshold_days", "sent_at", "recipients"]
     list_select_related = ["certificate"]
     date_hierarchy = "sent_at"

@@ -25,6 +25,7 @@ from django.db.models import (
 )
 from django.utils.translation import gettext as _
 
+from accounts.jurisdiction import jurisdiction_of
 from evaluations.models import (
     Certificate,
     CertificateStatus,
@@ -52,11 +53,12 @@ class Scope:
 
     @classmethod
     def for_user(cls, user) -> "Scope | None":
-        if user.is_district_officer and user.jurisdiction is not None:
-            return cls(province=user.jurisdiction.parent, district=user.jurisdiction)
-        if user.is_provincial and user.jurisdiction is not None:
-            return cls(province=user.jurisdiction)
-        return None
+        """The user's own slice (accounts.jurisdiction): their province, and their
+        district for a district officer. None for a user who acts for no province."""
+        reach = jurisdiction_of(user)
+        if reach.province is None:
+            return None
+        return cls(province=reach.province, district=reach.district)
 
     def q(self, *, district: str, province: str) -> Q:
         if self.district is not None:

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from accounts.exports import Sheet
+from core.exports import Sheet
 from products.models import DossierKind
 
 from .dashboard import Dashboard

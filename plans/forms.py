@@ -115,30 +115,3 @@ class SalesPointForm(forms.ModelForm):
         field = self.fields["commune"]
         field.queryset = communes
         field.choices = [("", _("Choose a commune")), *groups.items()]
-
-
-class TrainingFilterForm(forms.Form):
-    year = forms.IntegerField(
-        label=_("Year"),
-        required=False,
-        min_value=2000,
-        max_value=2100,
-        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
-    )
-    audience = forms.ChoiceField(
-        label=_("Audience"),
-        required=False,
-        choices=[("", _("All audiences")), *TrainingAudience.choices],
-        widget=forms.Select(
-            attrs={"class": "form-select form-select-sm js-autosubmit"}
-        ),
-    )
-
-    def apply(self, queryset):
-        if not self.is_valid():
-            return queryset
-        if year := self.cleaned_data.get("year"):
-            queryset = queryset.filter(held_on__year=year)
-        if audience := self.cleaned_data.get("audience"):
-            queryset = queryset.filter(audience=audience)
-        return queryset

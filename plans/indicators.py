@@ -20,7 +20,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.jurisdiction import district_officers
 from evaluations.models import Certificate, Outcome, RoundResult
 from producers.models import Producer
 from products.models import Dossier, EvaluationLevel
@@ -246,11 +246,7 @@ def _attended(audience: str, period: Period, **attendee) -> Exists:
     unit=PERCENT,
 )
 def officers_trained(period: Period) -> Value:
-    officers = User.objects.filter(
-        role=Role.DISTRICT_OFFICER,
-        is_active=True,
-        jurisdiction__parent_id=period.province_id,
-    )
+    officers = district_officers(province_id=period.province_id)
     trained = _attended(TrainingAudience.OFFICERS, period, user=OuterRef("pk"))
     return _shares(
         officers.values(district=F("jurisdiction"))

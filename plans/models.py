@@ -4,7 +4,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import NOTHING, jurisdiction_q
+from accounts.jurisdiction import jurisdiction_of
+from core.states import StatusTransitions
 from evaluations.models import Certificate
 from producers.models import Producer
 from regions.models import AdministrativeUnit
@@ -19,27 +20,20 @@ class PlanQuerySet(models.QuerySet):
     def visible_to(self, user) -> "PlanQuerySet":
         """Plans of the user's province: provincial officers and the district officers
         of its districts read them (the plan is the province's document)."""
-        return self.filter(_province_q(user, "province"))
+        return self.filter(jurisdiction_of(user).province_q("province"))
 
     def open(self) -> "PlanQuerySet":
         return self.filter(status=PlanStatus.OPEN)
 
 
-def _province_q(user, lookup: str) -> Q:
-    """Rows of the province the user works in (a district officer's parent unit)."""
-    if not user.is_authenticated or not user.is_active:
-        return NOTHING
-    if user.is_superuser:
-        return Q()
-    if user.is_provincial:
-        return Q(**{lookup: user.jurisdiction_id})
-    if user.is_district_officer:
-        return Q(**{f"{lookup}__children": user.jurisdiction_id})
-    return NOTHING
-
-
-class Plan(models.Model):
+class Plan(StatusTransitions, models.Model):
     """A yearly OCOP plan of a province, e.g. 122/KH-UBND of 14/04/2021."""
+
+    # A closed plan is left out of the nightly progress runs; it can be reopened.
+    TRANSITIONS = {
+        PlanStatus.OPEN: {PlanStatus.CLOSED},
+        PlanStatus.CLOSED: {PlanStatus.OPEN},
+    }
 
     province = models.ForeignKey(
         AdministrativeUnit,
@@ -157,7 +151,7 @@ class TrainingEventQuerySet(models.QuerySet):
     def visible_to(self, user) -> "TrainingEventQuerySet":
         """Trainings are provincial events: the province's officers and the district
         officers of its districts see them all (each records their own attendees)."""
-        return self.filter(_province_q(user, "province"))
+        return self.filter(jurisdiction_of(user).province_q("province"))
 
 
 class TrainingEvent(models.Model):
@@ -200,7 +194,7 @@ class TrainingEvent(models.Model):
 class AttendanceQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AttendanceQuerySet":
         return self.filter(
-            jurisdiction_q(user, district="district", province="district__parent")
+            jurisdiction_of(user).q(district="district", province="district__parent")
         )
 
 
@@ -267,7 +261,7 @@ class SalesPointKind(models.TextChoices):
 class SalesPointQuerySet(models.QuerySet):
     def visible_to(self, user) -> "SalesPointQuerySet":
         return self.filter(
-            jurisdiction_q(user, district="district", province="district__parent")
+            jurisdiction_of(user).q(district="district", province="district__parent")
         )
 
 

@@ -13,7 +13,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.audit import changes_between, record_event, snapshot
-from accounts.models import Role, User
+from accounts.jurisdiction import district_officers, jurisdiction_of
+from accounts.models import User
 from evaluations import certificates as certificate_services
 from evaluations.models import Certificate, CertificateStatus
 from producers.models import Producer
@@ -36,6 +37,7 @@ from .permissions import (
     can_manage_sales_points,
     can_manage_trainings,
     can_record_attendance,
+    can_record_attendee,
     can_remove_attendance,
 )
 
@@ -176,7 +178,10 @@ def _require(allowed: bool) -> None:
 def create_plan(*, user: User, data: dict) -> Plan:
     """A plan of the provincial officer's province. Provincial officers only."""
     _require(can_manage_plans(user))
-    plan = Plan(province_id=user.jurisdiction_id, **{f: data[f] for f in PLAN_FIELDS})
+    plan = Plan(
+        province_id=jurisdiction_of(user).province_id,
+        **{f: data[f] for f in PLAN_FIELDS},
+    )
     plan.full_clean()
     plan.save()
     record_event(
@@ -213,7 +218,7 @@ def set_plan_status(*, plan: Plan, user: User, status: str) -> Plan:
         raise ValidationError(_("Unknown status."))
     if plan.status != status:
         before = plan.get_status_display()
-        plan.status = status
+        plan.move_to(status)
         plan.save(update_fields=["status"])
         record_event(
             target=plan,
@@ -319,7 +324,7 @@ def delete_target(*, target: Target, user: User) -> Plan:
 def create_training(*, user: User, data: dict) -> TrainingEvent:
     _require(can_manage_trainings(user))
     training = TrainingEvent(
-        province_id=user.jurisdiction_id,
+        province_id=jurisdiction_of(user).province_id,
         created_by=user,
         **{f: data[f] for f in TRAINING_FIELDS},
     )
@@ -365,8 +370,9 @@ def attendee_candidates(training: TrainingEvent, user: User, district=None):
     """Who the user may add to the training: district officers (officers' trainings)
     or producers (producers' trainings) of the user's district, or of the chosen
     district for a provincial officer; those already attending are left out."""
-    if user.is_district_officer:
-        district_id = user.jurisdiction_id
+    reach = jurisdiction_of(user)
+    if reach.is_district:
+        district_id = reach.district_id
     elif district is not None:
         district_id = district.pk
     else:
@@ -374,12 +380,7 @@ def attendee_candidates(training: TrainingEvent, user: User, district=None):
     if training.audience == TrainingAudience.OFFICERS:
         present = training.attendance.filter(user__isnull=False).values("user")
         return (
-            User.objects.filter(
-                role=Role.DISTRICT_OFFICER,
-                is_active=True,
-                jurisdiction_id=district_id,
-                jurisdiction__parent_id=training.province_id,
-            )
+            district_officers(district_id=district_id, province_id=training.province_id)
             .exclude(pk__in=present)
             .order_by("last_name", "first_name", "pk")
         )
@@ -412,15 +413,13 @@ def add_attendance(
         raise ValidationError(_("This training is for producers."))
     if not officers and not producers:
         raise ValidationError(_("Choose at least one attendee."))
-    attendees = [(officer, officer.jurisdiction_id) for officer in officers]
+    # An officer attends for the district they act for; a producer for its own.
+    attendees = [
+        (officer, jurisdiction_of(officer).district_id) for officer in officers
+    ]
     attendees += [(producer, producer.district_id) for producer in producers]
     for attendee, district_id in attendees:
-        allowed = district_id == user.jurisdiction_id or (
-            user.is_provincial and district_id is not None
-        )
-        if isinstance(attendee, User) and attendee.role != Role.DISTRICT_OFFICER:
-            allowed = False
-        if not allowed:
+        if not can_record_attendee(user, district_id):
             raise ValidationError(
                 _("%(name)s is not in your jurisdiction.") % {"name": attendee}
             )
@@ -491,7 +490,7 @@ def remove_attendance(*, attendance: Attendance, user: User) -> TrainingEvent:
 
 
 def _check_sales_point(user: User, point: SalesPoint) -> None:
-    if point.commune.parent.parent_id != user.jurisdiction_id:
+    if point.commune.parent.parent_id != jurisdiction_of(user).province_id:
         raise ValidationError({"commune": _("Choose a commune of the province.")})
 
 
@@ -509,7 +508,7 @@ def create_sales_point(*, user: User, data: dict) -> SalesPoint:
         changes=changes_between({}, snapshot(point, SALES_POINT_FIELDS)),
     )
     enqueue_refresh(
-        province_id=user.jurisdiction_id, years=_years_from(point.opened_on.year)
+        province_id=point.district.parent_id, years=_years_from(point.opened_on.year)
     )
     return point
 
@@ -530,7 +529,7 @@ def update_sales_point(*, point: SalesPoint, user: User, data: dict) -> SalesPoi
         point.save()
         record_event(target=point, actor=user, action="updated", changes=changes)
         enqueue_refresh(
-            province_id=user.jurisdiction_id,
+            province_id=point.district.parent_id,
             years=_years_from(min(years[0], point.opened_on.year)),
         )
     return point
@@ -559,11 +558,7 @@ def reminder_recipients(certificate: Certificate) -> list[str]:
     product = certificate.product
     emails = [product.producer.email] if product.producer.email else []
     emails += (
-        User.objects.filter(
-            role=Role.DISTRICT_OFFICER,
-            is_active=True,
-            jurisdiction_id=product.district_id,
-        )
+        district_officers(district_id=product.district_id)
         .exclude(email="")
         .order_by("pk")
         .values_list("email", flat=True)

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,24 +9,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.audit import history_rows
-from accounts.exports import Sheet, xlsx_response
+from accounts.jurisdiction import jurisdiction_of
+from core.exports import Sheet, xlsx_response
+from core.forms import add_service_error
+from core.listing import export_url, paginate, wants_export
 
 from . import dashboard as board
 from . import exports, indicators, services
+from .filters import SalesPointFilter, TrainingFilter
 from .forms import (
     AttendanceForm,
     AttendeeDistrictForm,
     PlanForm,
     SalesPointForm,
     TargetForm,
-    TrainingFilterForm,
     TrainingForm,
 )
 from .models import (
     Attendance,
     Plan,
     SalesPoint,
-    SalesPointKind,
     Target,
     TrainingAudience,
     TrainingEvent,
@@ -42,33 +43,10 @@ from .permissions import (
     can_view_plans,
 )
 
-PAGE_SIZE = 25
-
 
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def _paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _export_url(request) -> str:
-    """The list's own URL with its filters, as an Excel download."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    query["export"] = "xlsx"
-    return f"{request.path}?{query.urlencode()}"
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, keeping what was typed."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def get_plan_for_user(user, pk: int) -> Plan:
@@ -181,7 +159,7 @@ def plan_list(request):
         .annotate(target_count=Count("targets"))
         .order_by("-year", "-issued_on", "-pk")
     )
-    if request.GET.get("export") == "xlsx":
+    if wants_export(request):
         headers = [
             _("Year"),
             _("Document number"),
@@ -210,8 +188,8 @@ def plan_list(request):
         request,
         "plans/plan_list.html",
         {
-            "page_obj": _paginate(request, plans),
-            "export_url": _export_url(request),
+            "page_obj": paginate(request, plans),
+            "export_url": export_url(request),
             "can_manage": can_manage_plans(request.user),
         },
     )
@@ -225,7 +203,7 @@ def plan_create(request):
         try:
             plan = services.create_plan(user=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Plan saved. Now add its targets."))
             return redirect(plan)
@@ -262,7 +240,7 @@ def plan_edit(request, pk: int):
         try:
             services.update_plan(plan=plan, user=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Plan saved."))
             return redirect(plan)
@@ -304,7 +282,7 @@ def target_create(request, pk: int):
         try:
             services.add_target(plan=plan, user=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Target added."))
             return redirect(plan)
@@ -325,7 +303,7 @@ def target_edit(request, pk: int):
                 target=target, user=request.user, data=form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Target saved."))
             return redirect(plan)
@@ -351,20 +329,22 @@ def target_delete(request, pk: int):
 @require_GET
 def training_list(request):
     _require(can_view_plans(request.user))
-    filter_form = TrainingFilterForm(request.GET)
-    trainings = filter_form.apply(
-        TrainingEvent.objects.visible_to(request.user)
+    filters = TrainingFilter(
+        request.GET,
+        queryset=TrainingEvent.objects.visible_to(request.user)
         .annotate(attendee_count=Count("attendance"))
-        .order_by("-held_on", "-pk")
+        .order_by("-held_on", "-pk"),
+        request=request,
     )
-    if request.user.is_district_officer:
+    trainings = filters.qs
+    reach = jurisdiction_of(request.user)
+    if reach.is_district:
         trainings = trainings.annotate(
             mine=Count(
-                "attendance",
-                filter=Q(attendance__district_id=request.user.jurisdiction_id),
+                "attendance", filter=Q(attendance__district_id=reach.district_id)
             )
         )
-    if request.GET.get("export") == "xlsx":
+    if wants_export(request):
         headers = [
             _("Date"),
             _("Training title"),
@@ -381,9 +361,9 @@ def training_list(request):
         request,
         "plans/training_list.html",
         {
-            "filter_form": filter_form,
-            "page_obj": _paginate(request, trainings),
-            "export_url": _export_url(request),
+            "filter_form": filters.form,
+            "page_obj": paginate(request, trainings),
+            "export_url": export_url(request),
             "can_manage": can_manage_trainings(request.user),
         },
     )
@@ -399,7 +379,7 @@ def training_create(request):
                 user=request.user, data=form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Training saved. Now record who attended."))
             return redirect(training)
@@ -410,7 +390,7 @@ def _attendance_forms(request, training, data=None):
     user = request.user
     district_form = None
     district = None
-    if not user.is_district_officer:
+    if not jurisdiction_of(user).is_district:
         district_form = AttendeeDistrictForm(
             request.GET or None, province_id=training.province_id
         )
@@ -434,12 +414,13 @@ def _render_training(request, training, attendance_form=None, district_form=None
     attendance = training.attendance.select_related(
         "user", "producer", "district"
     ).order_by("district__code", "pk")
-    if user.is_district_officer:
-        attendance = attendance.filter(district_id=user.jurisdiction_id)
+    reach = jurisdiction_of(user)
+    if reach.is_district:
+        attendance = attendance.filter(district_id=reach.district_id)
     can_record = can_record_attendance(user, training)
     if can_record and attendance_form is None:
         district_form, attendance_form = _attendance_forms(request, training)
-    if request.GET.get("export") == "xlsx":
+    if wants_export(request):
         headers = [_("District"), _("Attendee"), _("Recorded by"), _("Recorded at")]
         rows = (
             (
@@ -480,7 +461,7 @@ def training_edit(request, pk: int):
                 training=training, user=request.user, data=form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Training saved."))
             return redirect(training)
@@ -508,7 +489,7 @@ def attendance_add(request, pk: int):
                 producers=() if is_officers else chosen,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -536,16 +517,16 @@ def attendance_remove(request, pk: int):
 @require_GET
 def salespoint_list(request):
     _require(can_view_plans(request.user))
-    kind = request.GET.get("kind", "")
-    points = (
-        SalesPoint.objects.visible_to(request.user)
+    filters = SalesPointFilter(
+        request.GET,
+        queryset=SalesPoint.objects.visible_to(request.user)
         .select_related("commune", "district")
-        .order_by("district__code", "name", "pk")
+        .order_by("district__code", "name", "pk"),
+        request=request,
     )
-    if kind in SalesPointKind.values:
-        points = points.filter(kind=kind)
+    points = filters.qs
     today = timezone.localdate()
-    if request.GET.get("export") == "xlsx":
+    if wants_export(request):
         headers = [
             _("Name"),
             _("Kind"),
@@ -576,10 +557,9 @@ def salespoint_list(request):
         request,
         "plans/salespoint_list.html",
         {
-            "page_obj": _paginate(request, points),
-            "export_url": _export_url(request),
-            "kinds": SalesPointKind.choices,
-            "kind": kind,
+            "page_obj": paginate(request, points),
+            "export_url": export_url(request),
+            "filter_form": filters.form,
             "today": today,
             "can_manage": can_manage_sales_points(request.user),
         },
@@ -590,7 +570,7 @@ def salespoint_list(request):
 def salespoint_create(request):
     _require(can_manage_sales_points(request.user))
     form = SalesPointForm(
-        request.POST or None, province_id=request.user.jurisdiction_id
+        request.POST or None, province_id=jurisdiction_of(request.user).province_id
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -598,7 +578,7 @@ def salespoint_create(request):
                 user=request.user, data=form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Sales point saved."))
             return redirect(point)
@@ -627,7 +607,7 @@ def salespoint_edit(request, pk: int):
     form = SalesPointForm(
         request.POST or None,
         instance=SalesPoint.objects.get(pk=point.pk),
-        province_id=request.user.jurisdiction_id,
+        province_id=point.district.parent_id,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -635,7 +615,7 @@ def salespoint_edit(request, pk: int):
                 point=point, user=request.user, data=form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Sales point saved."))
             return redirect(point)

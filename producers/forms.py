@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .listing import ListFilterForm, communes_for
-from .models import Producer, ProducerKind
+from accounts.jurisdiction import jurisdiction_of
+
+from .models import Producer
 from .services import EDITABLE_FIELDS
 
 
@@ -29,7 +30,7 @@ class ProducerForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = communes_for(user)
+        self.fields["commune"].queryset = jurisdiction_of(user).communes()
         self.fields["commune"].empty_label = _("Choose a commune")
 
     def clean_registration_number(self):
@@ -49,31 +50,3 @@ class ArchiveForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-
-class ProducerFilterForm(ListFilterForm):
-    SORTS = {
-        "name": (_("Name A–Z"), ("name", "pk")),
-        "-name": (_("Name Z–A"), ("-name", "-pk")),
-        "-created": (_("Newest first"), ("-created_at", "-pk")),
-        "created": (_("Oldest first"), ("created_at", "pk")),
-        "district": (_("District, then name"), ("district__code", "name", "pk")),
-        "-products": (_("Most products"), ("-product_count", "name", "pk")),
-    }
-
-    kind = forms.ChoiceField(
-        label=_("Kind"),
-        required=False,
-        choices=[("", _("All kinds")), *ProducerKind.choices],
-    )
-    archived = forms.BooleanField(label=_("Show archived"), required=False)
-
-    field_order = ["q", "district", "commune", "kind", "sort", "archived"]
-
-    def apply(self, queryset):
-        queryset = self.filter_place(queryset)
-        if kind := self.value("kind"):
-            queryset = queryset.filter(kind=kind)
-        if not self.value("archived"):
-            queryset = queryset.active()
-        return queryset.order_by(*self.ordering())

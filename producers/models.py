@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import jurisdiction_q
+from accounts.jurisdiction import jurisdiction_of
 from regions.models import AdministrativeUnit
 from regions.text import fold, search_terms
 
@@ -37,7 +37,7 @@ phone_validator = RegexValidator(
 class ProducerQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ProducerQuerySet":
         return self.filter(
-            jurisdiction_q(user, district="district", province="district__parent")
+            jurisdiction_of(user).q(district="district", province="district__parent")
         )
 
     def active(self) -> "ProducerQuerySet":

@@ -11,7 +11,11 @@ from accounts.models import User
 from regions.text import fold
 
 from .models import Producer
-from .permissions import can_edit_producer, can_register_producers
+from .permissions import (
+    can_edit_producer,
+    can_register_in_commune,
+    can_register_producers,
+)
 
 # Fields a district officer edits; the audit trail compares these.
 EDITABLE_FIELDS = [
@@ -64,7 +68,7 @@ def similar_producers(
 
 
 def _check_commune(user: User, commune) -> None:
-    if commune.parent_id != user.jurisdiction_id:
+    if not can_register_in_commune(user, commune):
         raise ValidationError({"commune": _("Choose a commune of your district.")})
 
 

@@ -4,16 +4,22 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.audit import history_rows
-from accounts.exports import Sheet, xlsx_response
+from core.exports import Sheet, xlsx_response
+from core.listing import export_url, paginate
 
-from .forms import ArchiveForm, ProducerFilterForm, ProducerForm
-from .listing import paginate, require_programme_role
+from .filters import ProducerFilter
+from .forms import ArchiveForm, ProducerForm
 from .models import Producer
-from .permissions import can_edit_producer, can_register_producers
+from .permissions import (
+    can_edit_producer,
+    can_register_producers,
+    can_view_programme_lists,
+)
 from .services import (
     archive_producer,
     create_producer,
@@ -32,30 +38,32 @@ def get_producer_for_user(user, pk: int) -> Producer:
     )
 
 
-def _filtered_producers(request) -> tuple[ProducerFilterForm, object]:
-    require_programme_role(request.user)
-    form = ProducerFilterForm(request.GET, user=request.user)
-    producers = form.apply(
-        Producer.objects.visible_to(request.user)
+def _filtered_producers(request) -> ProducerFilter:
+    if not can_view_programme_lists(request.user):
+        raise PermissionDenied
+    return ProducerFilter(
+        request.GET,
+        queryset=Producer.objects.visible_to(request.user)
         .select_related("commune", "district")
         .annotate(
             product_count=Count(
                 "products", filter=Q(products__archived_at__isnull=True)
             )
-        )
+        ),
+        request=request,
     )
-    return form, producers
 
 
 @require_GET
 def producer_list(request):
-    form, producers = _filtered_producers(request)
+    filters = _filtered_producers(request)
     return render(
         request,
         "producers/producer_list.html",
         {
-            "filter_form": form,
-            "page_obj": paginate(request, producers),
+            "export_url": export_url(request, reverse("producers:producer-export")),
+            "filter_form": filters.form,
+            "page_obj": paginate(request, filters.qs),
             "can_register": can_register_producers(request.user),
         },
     )
@@ -63,7 +71,7 @@ def producer_list(request):
 
 @require_GET
 def producer_export(request):
-    _form, producers = _filtered_producers(request)
+    producers = _filtered_producers(request).qs
     rows = (
         (
             producer.name,

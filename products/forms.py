@@ -1,19 +1,15 @@
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from producers.listing import ListFilterForm
 
 from .models import (
     Classification,
     DocumentType,
     Dossier,
     DossierKind,
-    DossierStatus,
     Product,
-    ProductGroup,
     ProductSet,
 )
 
@@ -168,154 +164,3 @@ class ReturnForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-
-# List filters -------------------------------------------------------------------------
-
-
-def _set_choices(blank_label):
-    sets = ProductSet.objects.select_related("group", "classification").order_by(
-        "-classification__effective_from", "number"
-    )
-    groups: dict[str, list] = {}
-    for product_set in sets:
-        groups.setdefault(product_set.classification.decision, []).append(
-            (product_set.pk, str(product_set))
-        )
-    return [("", blank_label), *groups.items()]
-
-
-def _year_choices(dossiers, blank_label):
-    years = dossiers.order_by("-year").values_list("year", flat=True).distinct()
-    return [("", blank_label), *((year, year) for year in years)]
-
-
-class ProductFilterForm(ListFilterForm):
-    SORTS = {
-        "name": (_("Name A–Z"), ("name", "pk")),
-        "-name": (_("Name Z–A"), ("-name", "-pk")),
-        "code": (_("Product code"), ("code",)),
-        "-created": (_("Newest first"), ("-created_at", "-pk")),
-        "-stars": (
-            _("Most stars"),
-            (F("current_stars").desc(nulls_last=True), "name", "pk"),
-        ),
-        "producer": (_("Producer"), ("producer__name", "name", "pk")),
-    }
-
-    group = forms.TypedChoiceField(
-        label=_("Product group"), required=False, coerce=int, empty_value=None
-    )
-    product_set = forms.TypedChoiceField(
-        label=_("Product set"), required=False, coerce=int, empty_value=None
-    )
-    stars = forms.ChoiceField(
-        label=_("Stars"),
-        required=False,
-        choices=[
-            ("", _("Any stars")),
-            ("5", "★★★★★"),
-            ("4", "★★★★"),
-            ("3", "★★★"),
-            ("none", _("No certificate")),
-        ],
-    )
-    year = forms.TypedChoiceField(
-        label=_("Dossier year"), required=False, coerce=int, empty_value=None
-    )
-
-    field_order = [
-        "q",
-        "district",
-        "commune",
-        "group",
-        "product_set",
-        "stars",
-        "year",
-        "sort",
-    ]
-
-    def __init__(self, data, *, user):
-        super().__init__(data, user=user)
-        groups: dict[str, list] = {}
-        for group in ProductGroup.objects.select_related("classification").order_by(
-            "-classification__effective_from", "pk"
-        ):
-            groups.setdefault(group.classification.decision, []).append(
-                (group.pk, str(group))
-            )
-        self.fields["group"].choices = [("", _("All groups")), *groups.items()]
-        self.fields["product_set"].choices = _set_choices(_("All product sets"))
-        self.fields["year"].choices = _year_choices(
-            Dossier.objects.visible_to(user), _("Any year")
-        )
-
-    def apply(self, queryset):
-        queryset = self.filter_place(queryset)
-        if group := self.value("group"):
-            queryset = queryset.filter(product_set__group=group)
-        if product_set := self.value("product_set"):
-            queryset = queryset.filter(product_set=product_set)
-        stars = self.value("stars")
-        if stars == "none":
-            queryset = queryset.filter(current_stars__isnull=True)
-        elif stars:
-            queryset = queryset.filter(current_stars=int(stars))
-        if year := self.value("year"):
-            queryset = queryset.filter(
-                pk__in=Dossier.objects.filter(year=year).values("product")
-            )
-        return queryset.order_by(*self.ordering())
-
-
-class DossierFilterForm(ListFilterForm):
-    SORTS = {
-        "-year": (_("Newest year first"), ("-year", "product__name", "pk")),
-        "product": (_("Product A–Z"), ("product__name", "-year", "pk")),
-        "status": (_("Status"), ("status", "-year", "pk")),
-        "-submitted": (
-            _("Last submitted first"),
-            (F("submitted_at").desc(nulls_last=True), "-pk"),
-        ),
-        "-updated": (_("Last changed first"), ("-updated_at", "-pk")),
-    }
-
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("Any status")), *DossierStatus.choices],
-    )
-    kind = forms.ChoiceField(
-        label=_("Kind"),
-        required=False,
-        choices=[("", _("Any kind")), *DossierKind.choices],
-    )
-    year = forms.TypedChoiceField(
-        label=_("Year"), required=False, coerce=int, empty_value=None
-    )
-    product_set = forms.TypedChoiceField(
-        label=_("Product set"), required=False, coerce=int, empty_value=None
-    )
-
-    field_order = ["q", "district", "status", "kind", "year", "product_set", "sort"]
-
-    def __init__(self, data, *, user):
-        super().__init__(data, user=user)
-        # A dossier's place is its product's; the district filter is enough here.
-        del self.fields["commune"]
-        self.fields["year"].choices = _year_choices(
-            Dossier.objects.visible_to(user), _("Any year")
-        )
-        self.fields["product_set"].choices = _set_choices(_("All product sets"))
-
-    def apply(self, queryset):
-        queryset = self.filter_place(queryset)
-        if status := self.value("status"):
-            queryset = queryset.filter(status=status)
-        if kind := self.value("kind"):
-            queryset = queryset.filter(kind=kind)
-        if year := self.value("year"):
-            queryset = queryset.filter(year=year)
-        if product_set := self.value("product_set"):
-            queryset = queryset.filter(product__product_set=product_set)
-        return queryset.order_by(*self.ordering())

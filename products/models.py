@@ -6,7 +6,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import jurisdiction_q
+from accounts.jurisdiction import jurisdiction_of
+from core.states import StatusTransitions
 from producers.models import Producer
 from regions.models import AdministrativeUnit
 from regions.text import fold, search_terms
@@ -113,7 +114,7 @@ class DocumentType(models.Model):
 class ProductQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ProductQuerySet":
         return self.filter(
-            jurisdiction_q(user, district="district", province="district__parent")
+            jurisdiction_of(user).q(district="district", province="district__parent")
         )
 
     def active(self) -> "ProductQuerySet":
@@ -307,14 +308,10 @@ class EvaluationLevel(models.TextChoices):
     NATIONAL = "national", _("National")
 
 
-class InvalidTransition(Exception):
-    """A status change the transition table does not allow."""
-
-
 class DossierQuerySet(models.QuerySet):
     def visible_to(self, user) -> "DossierQuerySet":
         return self.filter(
-            jurisdiction_q(user, district="district", province="district__parent")
+            jurisdiction_of(user).q(district="district", province="district__parent")
         )
 
     def search(self, query: str) -> "DossierQuerySet":
@@ -326,7 +323,7 @@ class DossierQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
-class Dossier(models.Model):
+class Dossier(StatusTransitions, models.Model):
     """One application of a product to one year's evaluation (hồ sơ)."""
 
     # The only legal moves; anything else raises InvalidTransition. A provincial council
@@ -439,16 +436,6 @@ class Dossier(models.Model):
 
     def get_absolute_url(self):
         return reverse("products:dossier-detail", args=[self.pk])
-
-    def can_move_to(self, status: str) -> bool:
-        return status in self.TRANSITIONS.get(self.status, ())
-
-    def move_to(self, status: str) -> None:
-        if not self.can_move_to(status):
-            raise InvalidTransition(f"{self.status} -> {status}")
-        self.status = status
-
-    move_to.alters_data = True
 
     @property
     def is_editable(self) -> bool:

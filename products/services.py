@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import changes_between, record_event, snapshot
 from accounts.models import User
+from core.states import InvalidTransition
 from producers.models import Producer
 
 from . import uploads
@@ -18,17 +19,17 @@ from .models import (
     DossierDocument,
     DossierKind,
     DossierStatus,
-    InvalidTransition,
     Product,
     ProductCodeSequence,
     ProductPhoto,
 )
 from .permissions import (
+    can_compile_dossier,
     can_edit_dossier,
     can_edit_product,
+    can_import_records,
     can_register_products,
     can_review_dossier,
-    is_district_officer_of,
 )
 
 PRODUCT_FIELDS = ["name", "product_set", "description"]
@@ -317,7 +318,7 @@ def submit_dossier(*, dossier: Dossier, user: User) -> Dossier:
     from any other status, ValidationError listing the missing required documents.
     """
     dossier = _locked(dossier)
-    if not is_district_officer_of(user, dossier.district_id):
+    if not can_compile_dossier(user, dossier):
         raise PermissionDenied
     target = (
         DossierStatus.RESUBMITTED
@@ -444,7 +445,10 @@ def import_product(
     """Record a product that existed before the portal (e.g. recognised in 2019), with a
     code of the year it was registered. Provincial officers, or the producer's district
     officer."""
-    if not (user.is_provincial or can_register_products(user, producer)):
+    if not (
+        can_import_records(user, producer.district)
+        or can_register_products(user, producer)
+    ):
         raise PermissionDenied
     data = {"name": name, "product_set": product_set, "description": description}
     product = _register(user=user, producer=producer, data=data, year=year)
@@ -469,7 +473,7 @@ def import_dossier(
     """Record a dossier compiled on paper before the portal, as it stands (draft to
     accepted), with its documents; `files` are (document type, file name, bytes),
     checked like uploads. Provincial officers only; the audit says "imported"."""
-    if not user.is_provincial:
+    if not can_import_records(user, product.district):
         raise PermissionDenied
     # Later statuses belong to evaluation rounds, which have their own records.
     if status not in {

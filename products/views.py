@@ -7,25 +7,27 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.audit import history_rows
-from accounts.exports import Sheet, xlsx_response
-from producers.listing import paginate, require_programme_role
+from core.exports import Sheet, xlsx_response
+from core.files import private_file_response
+from core.listing import export_url, paginate
+from core.states import InvalidTransition
+from producers.permissions import can_view_programme_lists
 from producers.views import get_producer_for_user
 
 from . import uploads
+from .filters import DossierFilter, ProductFilter
 from .forms import (
     DocumentForm,
     DossierCreateForm,
     DossierEditForm,
-    DossierFilterForm,
     PhotoForm,
-    ProductFilterForm,
     ProductForm,
     ReturnForm,
 )
@@ -34,16 +36,15 @@ from .models import (
     Dossier,
     DossierDocument,
     DossierStatus,
-    InvalidTransition,
     Product,
     ProductPhoto,
 )
 from .permissions import (
+    can_compile_dossier,
     can_edit_dossier,
     can_edit_product,
     can_register_products,
     can_review_dossier,
-    is_district_officer_of,
 )
 from .services import (
     accept_dossier,
@@ -106,49 +107,44 @@ def get_photo_for_user(user, pk: int) -> ProductPhoto:
     )
 
 
-def _private_file(field_file, *, filename: str, content_type: str, attachment: bool):
-    """A stored upload as a response nobody caches and no browser re-interprets."""
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle, as_attachment=attachment, filename=filename, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 # Products -----------------------------------------------------------------------------
 
 
-def _filtered_products(request):
-    require_programme_role(request.user)
-    form = ProductFilterForm(request.GET, user=request.user)
-    products = form.apply(
-        Product.objects.visible_to(request.user)
+def _require_lists(user) -> None:
+    if not can_view_programme_lists(user):
+        raise PermissionDenied
+
+
+def _filtered_products(request) -> ProductFilter:
+    _require_lists(request.user)
+    return ProductFilter(
+        request.GET,
+        queryset=Product.objects.visible_to(request.user)
         .active()
         .select_related(
             "producer", "product_set__classification", "commune", "district"
-        )
+        ),
+        request=request,
     )
-    return form, products
 
 
 @require_GET
 def product_list(request):
-    form, products = _filtered_products(request)
+    filters = _filtered_products(request)
     return render(
         request,
         "products/product_list.html",
-        {"filter_form": form, "page_obj": paginate(request, products)},
+        {
+            "filter_form": filters.form,
+            "page_obj": paginate(request, filters.qs),
+            "export_url": export_url(request, reverse("products:product-export")),
+        },
     )
 
 
 @require_GET
 def product_export(request):
-    _form, products = _filtered_products(request)
+    products = _filtered_products(request).qs
     headers = [
         _("Product code"),
         _("Product name"),
@@ -275,7 +271,7 @@ def product_photo_add(request, pk: int):
 def product_photo(request, pk: int):
     photo = get_photo_for_user(request.user, pk)
     name = photo.image.name.rsplit("/", 1)[-1]
-    return _private_file(
+    return private_file_response(
         photo.image,
         filename=name,
         content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
@@ -286,11 +282,11 @@ def product_photo(request, pk: int):
 # Dossiers -----------------------------------------------------------------------------
 
 
-def _filtered_dossiers(request):
-    require_programme_role(request.user)
-    form = DossierFilterForm(request.GET, user=request.user)
-    dossiers = form.apply(
-        Dossier.objects.visible_to(request.user)
+def _filtered_dossiers(request) -> DossierFilter:
+    _require_lists(request.user)
+    return DossierFilter(
+        request.GET,
+        queryset=Dossier.objects.visible_to(request.user)
         .select_related(
             "product__producer", "product__product_set__classification", "district"
         )
@@ -309,24 +305,28 @@ def _filtered_dossiers(request):
                 ),
                 0,
             )
-        )
+        ),
+        request=request,
     )
-    return form, dossiers
 
 
 @require_GET
 def dossier_list(request):
-    form, dossiers = _filtered_dossiers(request)
+    filters = _filtered_dossiers(request)
     return render(
         request,
         "products/dossier_list.html",
-        {"filter_form": form, "page_obj": paginate(request, dossiers)},
+        {
+            "filter_form": filters.form,
+            "page_obj": paginate(request, filters.qs),
+            "export_url": export_url(request, reverse("products:dossier-export")),
+        },
     )
 
 
 @require_GET
 def dossier_export(request):
-    _form, dossiers = _filtered_dossiers(request)
+    dossiers = _filtered_dossiers(request).qs
     headers = [
         _("Year"),
         _("Product code"),
@@ -442,7 +442,7 @@ def _checklist(dossier, bound_form=None) -> list[dict]:
 
 def _render_dossier(request, dossier, *, document_form=None, return_form=None):
     user = request.user
-    is_officer = is_district_officer_of(user, dossier.district_id)
+    is_officer = can_compile_dossier(user, dossier)
     submit_target = (
         DossierStatus.RESUBMITTED
         if dossier.status == DossierStatus.RETURNED
@@ -489,7 +489,7 @@ def dossier_detail(request, pk: int):
 def _editable_or_message(request, dossier):
     """403 for anyone but the district's officer; for the officer, a message when
     the dossier is no longer with them (it was submitted meanwhile)."""
-    if not is_district_officer_of(request.user, dossier.district_id):
+    if not can_compile_dossier(request.user, dossier):
         raise PermissionDenied
     if not dossier.is_editable:
         messages.error(
@@ -558,7 +558,7 @@ def document_add(request, pk: int):
 @require_GET
 def document_download(request, pk: int):
     document = get_document_for_user(request.user, pk)
-    return _private_file(
+    return private_file_response(
         document.file,
         filename=document.original_name,
         content_type=document.content_type,

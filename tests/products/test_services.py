@@ -9,11 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from accounts.models import AuditEvent
+from core.states import InvalidTransition
 from products import services
 from products.models import (
     DossierKind,
     DossierStatus,
-    InvalidTransition,
     Product,
     ProductCodeSequence,
 )

@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import AuditEvent
+from core.states import InvalidTransition
 from products import services
-from products.models import Dossier, DossierStatus, InvalidTransition
+from products.models import Dossier, DossierStatus
 from tests.products.factories import DossierFactory, complete
 
 # Every transition, legal and illegal ------------------------------------------------
