@@ -25,6 +25,7 @@ from .models import (
     CriterionGroup,
     CriterionOption,
     Decision,
+    ExpiryReminder,
     Regime,
     RegimeLevel,
     Round,
@@ -255,3 +256,10 @@ class CertificateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["number", "product", "stars", "valid_from", "valid_until", "status"]
     list_filter = ["status", "stars", "year"]
     search_fields = ["number", "product__name"]
+
+
+@admin.register(ExpiryReminder)
+class ExpiryReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["certificate", "threshold_days", "sent_at", "recipients"]
+    list_select_related = ["certificate"]
+    date_hierarchy = "sent_at"

@@ -912,3 +912,30 @@ class CertificateSequence(models.Model):
 
     def __str__(self):
         return f"{self.province.code}/{self.year}: {self.last_value}"
+
+
+class ExpiryReminder(models.Model):
+    """A reminder sent for a certificate at one threshold (e.g. 30 days before expiry);
+    the unique constraint makes sending once per certificate and threshold a fact of
+    the database, not of the scheduler."""
+
+    certificate = models.ForeignKey(
+        "Certificate", on_delete=models.PROTECT, related_name="expiry_reminders"
+    )
+    threshold_days = models.PositiveSmallIntegerField(_("days before expiry"))
+    sent_at = models.DateTimeField(_("sent at"))
+    recipients = models.TextField(_("recipients"))
+
+    class Meta:
+        # The table of the plans app, where reminders were first kept.
+        db_table = "plans_expiryreminder"
+        verbose_name = _("expiry reminder")
+        verbose_name_plural = _("expiry reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "threshold_days"], name="plans_reminder_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.certificate} −{self.threshold_days}d"

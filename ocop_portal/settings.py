@@ -212,14 +212,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "ocop_portal.heartbeat", "schedule": 60.0},
-    # Plans: every open plan's progress, nightly; certificate expiry and reminders,
-    # every morning (local time, CELERY_TIMEZONE).
+    # Every open plan's progress, nightly; certificate expiry and reminders, every
+    # morning (local time, CELERY_TIMEZONE).
     "plans-nightly-progress": {
         "task": "plans.nightly_progress",
         "schedule": crontab(hour=1, minute=30),
     },
-    "plans-daily-certificates": {
-        "task": "plans.daily_certificates",
+    "evaluations-daily-certificates": {
+        "task": "evaluations.daily_certificates",
         "schedule": crontab(hour=6, minute=0),
     },
 }

@@ -1,8 +1,8 @@
 """Django admin for plans: a read-only view for administrators.
 
 Plans, targets, trainings, attendance and sales points change through the portal's
-pages (services keep the audit trail and enqueue the progress jobs); snapshots and
-reminders are written by the Celery jobs only.
+pages (services keep the audit trail and enqueue the progress jobs); progress
+snapshots are written by the Celery jobs only.
 """
 
 from django.contrib import admin
@@ -11,7 +11,6 @@ from core.admin import ReadOnlyAdminMixin
 
 from .models import (
     Attendance,
-    ExpiryReminder,
     Plan,
     ProgressSnapshot,
     SalesPoint,
@@ -61,10 +60,3 @@ class SalesPointAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "district", "opened_on", "closed_on"]
     list_filter = ["kind"]
     list_select_related = ["district"]
-
-
-@admin.register(ExpiryReminder)
-class ExpiryReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["certificate", "threshold_days", "sent_at", "recipients"]
-    list_select_related = ["certificate"]
-    date_hierarchy = "sent_at"

@@ -11,7 +11,7 @@ class PlansConfig(AppConfig):
         # on commit, that a year's recognitions changed; plans enqueues a progress job.
         from evaluations.signals import recognition_changed
 
-        from .services import on_recognition_changed
+        from .tasks import on_recognition_changed
 
         recognition_changed.connect(
             on_recognition_changed, dispatch_uid="plans.progress"

@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.jurisdiction import jurisdiction_of
 from core.states import StatusTransitions
-from evaluations.models import Certificate
 from producers.models import Producer
 from regions.models import AdministrativeUnit
 
@@ -318,28 +317,3 @@ class SalesPoint(models.Model):
         return self.opened_on <= day and (
             self.closed_on is None or self.closed_on > day
         )
-
-
-class ExpiryReminder(models.Model):
-    """A reminder sent for a certificate at one threshold (e.g. 30 days before expiry);
-    the unique constraint makes sending once per certificate and threshold a fact of
-    the database, not of the scheduler."""
-
-    certificate = models.ForeignKey(
-        Certificate, on_delete=models.PROTECT, related_name="expiry_reminders"
-    )
-    threshold_days = models.PositiveSmallIntegerField(_("days before expiry"))
-    sent_at = models.DateTimeField(_("sent at"))
-    recipients = models.TextField(_("recipients"))
-
-    class Meta:
-        verbose_name = _("expiry reminder")
-        verbose_name_plural = _("expiry reminders")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["certificate", "threshold_days"], name="plans_reminder_once"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.certificate} −{self.threshold_days}d"

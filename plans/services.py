@@ -1,32 +1,25 @@
-"""Every state change of plans, targets, trainings, sales points and progress snapshots,
-and the expiry reminders. Views, commands and tasks call these."""
+"""Every state change of plans, targets, trainings and sales points. Views and
+commands call these; each change that moves the numbers enqueues a progress job on
+commit (plans.tasks)."""
 
-import datetime
 import logging
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
-from django.db import connection, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import changes_between, record_event, snapshot
 from accounts.jurisdiction import district_officers, jurisdiction_of
 from accounts.models import User
-from evaluations import certificates as certificate_services
-from evaluations.models import Certificate, CertificateStatus
 from producers.models import Producer
 from regions.models import AdministrativeUnit
 
-from . import indicators, tasks
+from . import indicators
 from .models import (
     Attendance,
-    ExpiryReminder,
     Plan,
     PlanStatus,
-    ProgressSnapshot,
     SalesPoint,
     Target,
     TrainingAudience,
@@ -40,6 +33,7 @@ from .permissions import (
     can_record_attendee,
     can_remove_attendance,
 )
+from .tasks import enqueue_plan, enqueue_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -48,117 +42,6 @@ TARGET_FIELDS = ["indicator", "target_value", "district", "note"]
 TRAINING_FIELDS = ["title", "held_on", "place", "audience"]
 SALES_POINT_FIELDS = ["name", "kind", "address", "commune", "opened_on", "closed_on"]
 SALES_POINT_FIELDS += ["note"]
-
-# Two-key PostgreSQL advisory locks: this namespace and the plan's id.
-_PROGRESS_LOCK_NAMESPACE = 52021
-
-
-# Progress snapshots --------------------------------------------------------------------
-
-
-def snapshot_day(year: int, day: datetime.date) -> datetime.date:
-    """The day a computation is stored under: the as-of day, or the year's last day
-    once the year is over (recomputing a past year refreshes its final value)."""
-    return min(day, datetime.date(year, 12, 31))
-
-
-def _lock_plan_progress(plan_id: int) -> None:
-    """Serialise progress runs of one plan until the transaction ends.
-
-    Values are computed before they are written: without the lock an older run could
-    commit stale numbers after a newer one. SQLite needs nothing here, as its
-    transactions (BEGIN IMMEDIATE) already take the database's write lock.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)",
-                [_PROGRESS_LOCK_NAMESPACE, plan_id % 2**31],
-            )
-
-
-@transaction.atomic
-def compute_plan_progress(
-    *, plan_id: int, day: datetime.date | None = None
-) -> list[ProgressSnapshot]:
-    """Compute every target of the plan as of `day` (default today) and upsert one
-    snapshot per target and day. Idempotent: a rerun, or two runs at once, leave one
-    row per target and day with the values of the latest data. A deleted plan or an
-    indicator no longer registered is skipped."""
-    _lock_plan_progress(plan_id)
-    plan = Plan.objects.filter(pk=plan_id).first()
-    if plan is None:
-        return []
-    day = snapshot_day(plan.year, day or timezone.localdate())
-    period = indicators.Period(plan.province_id, plan.year, day)
-    targets = [t for t in plan.targets.order_by("pk") if indicators.get(t.indicator)]
-    values = {
-        key: indicators.compute(key, period) for key in {t.indicator for t in targets}
-    }
-    computed_at = timezone.now()
-    rows = []
-    for target in targets:
-        value = values[target.indicator]
-        if target.district_id:
-            key = str(target.district_id)
-            amount = value.for_district(target.district_id)
-            by_district = (
-                {key: value.by_district[key]} if key in value.by_district else {}
-            )
-        else:
-            amount, by_district = value.value, value.by_district
-        rows.append(
-            ProgressSnapshot(
-                target=target,
-                day=day,
-                value=amount,
-                by_district=by_district,
-                computed_at=computed_at,
-            )
-        )
-    # INSERT … ON CONFLICT (target, day) DO UPDATE: the unique constraint makes "one row
-    # per target and day" a fact of the database, whatever runs concurrently.
-    ProgressSnapshot.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["target", "day"],
-        update_fields=["value", "by_district", "computed_at"],
-    )
-    return rows
-
-
-def refresh_progress(*, province_id: int, years: list[int]) -> int:
-    """Recompute today's snapshots of the province's open plans of those years, one
-    transaction per plan. Returns how many plans were computed."""
-    plan_ids = list(
-        Plan.objects.open()
-        .filter(province_id=province_id, year__in=years)
-        .values_list("pk", flat=True)
-    )
-    for plan_id in plan_ids:
-        compute_plan_progress(plan_id=plan_id)
-    return len(plan_ids)
-
-
-def open_plan_ids() -> list[int]:
-    return list(Plan.objects.open().order_by("pk").values_list("pk", flat=True))
-
-
-def enqueue_refresh(*, province_id: int, years) -> None:
-    """After the current transaction commits, refresh the affected plans (by ids)."""
-    years = sorted({int(year) for year in years})
-    transaction.on_commit(lambda: tasks.refresh_progress.delay(province_id, years))
-
-
-def enqueue_plan(plan_id: int) -> None:
-    transaction.on_commit(lambda: tasks.compute_plan_progress.delay(plan_id))
-
-
-def on_recognition_changed(sender, *, province_id: int, year: int, **kwargs) -> None:
-    """Receiver of evaluations' `recognition_changed` (connected in PlansConfig.ready):
-    a decision, a finalised round or a certificate change moves the year's numbers."""
-    enqueue_refresh(province_id=province_id, years=[year])
-
 
 def _years_from(year: int) -> list[int]:
     """A change dated in `year` also moves the later years' "open at the end of the
@@ -533,78 +416,3 @@ def update_sales_point(*, point: SalesPoint, user: User, data: dict) -> SalesPoi
             years=_years_from(min(years[0], point.opened_on.year)),
         )
     return point
-
-
-# Certificates: the daily job ------------------------------------------------------------
-
-
-def due_reminders(*, today: datetime.date, days: int) -> list[int]:
-    """Active certificates expiring within `days` days that were not reminded yet at
-    this threshold."""
-    return list(
-        Certificate.objects.filter(
-            status=CertificateStatus.ACTIVE,
-            valid_until__gte=today,
-            valid_until__lte=today + datetime.timedelta(days=days),
-        )
-        .exclude(expiry_reminders__threshold_days=days)
-        .order_by("valid_until", "pk")
-        .values_list("pk", flat=True)
-    )
-
-
-def reminder_recipients(certificate: Certificate) -> list[str]:
-    """The producer's email and the district OCOP officers of the product's district."""
-    product = certificate.product
-    emails = [product.producer.email] if product.producer.email else []
-    emails += (
-        district_officers(district_id=product.district_id)
-        .exclude(email="")
-        .order_by("pk")
-        .values_list("email", flat=True)
-    )
-    return list(dict.fromkeys(emails))
-
-
-@transaction.atomic
-def send_expiry_reminder(
-    *, certificate_id: int, threshold_days: int
-) -> ExpiryReminder | None:
-    """Email the expiry notice for one certificate at one threshold, once.
-
-    The reminder row is claimed first, in this transaction: a concurrent run waits on
-    the unique (certificate, threshold) index and then finds it taken. If sending
-    fails the exception rolls the claim back, so a retry sends again. Returns None when
-    already sent or the certificate is no longer active."""
-    certificate = (
-        Certificate.objects.select_related("product__producer", "product__district")
-        .filter(pk=certificate_id, status=CertificateStatus.ACTIVE)
-        .first()
-    )
-    if certificate is None:
-        return None
-    recipients = reminder_recipients(certificate)
-    reminder, created = ExpiryReminder.objects.get_or_create(
-        certificate=certificate,
-        threshold_days=threshold_days,
-        defaults={"sent_at": timezone.now(), "recipients": ", ".join(recipients)},
-    )
-    if not created:
-        return None
-    if not recipients:
-        logger.warning("certificate %s expires with nobody to remind", certificate)
-        return reminder
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {"certificate": certificate, "product": certificate.product}
-        subject = _("OCOP certificate %(number)s expires on %(day)s") % {
-            "number": certificate.number,
-            "day": certificate.valid_until.strftime("%d/%m/%Y"),
-        }
-        body = render_to_string("plans/email/expiry_reminder.txt", context)
-    send_mail(subject, body, None, recipients)
-    return reminder
-
-
-def expire_certificates(*, today: datetime.date) -> int:
-    """Flip active certificates whose validity ended (the evaluations service)."""
-    return certificate_services.expire_certificates(today=today)

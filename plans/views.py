@@ -15,7 +15,7 @@ from core.forms import add_service_error
 from core.listing import export_url, paginate, wants_export
 
 from . import dashboard as board
-from . import exports, indicators, services
+from . import exports, indicators, services, tasks
 from .filters import SalesPointFilter, TrainingFilter
 from .forms import (
     AttendanceForm,
@@ -266,7 +266,7 @@ def plan_refresh(request, pk: int):
     """Queue the plan's progress job now instead of waiting for the night."""
     plan = get_plan_for_user(request.user, pk)
     _require(can_manage_plans(request.user, plan))
-    services.enqueue_plan(plan.pk)
+    tasks.enqueue_plan(plan.pk)
     messages.success(
         request, _("The figures are being recomputed; reload the page in a moment.")
     )

@@ -21,7 +21,7 @@ import datetime
 from decimal import Decimal
 
 from accounts.models import Role, User
-from plans import services
+from plans import progress, services
 from plans.models import (
     Plan,
     ProgressSnapshot,
@@ -233,7 +233,7 @@ def seed_plans(log) -> None:
     _sales_points(user)
     days = snapshot_days()
     for day in days:
-        services.compute_plan_progress(plan_id=plan.pk, day=day)
+        progress.compute_plan_progress(plan_id=plan.pk, day=day)
     final = ProgressSnapshot.objects.filter(
         target__plan=plan, day=days[-1]
     ).select_related("target__district")

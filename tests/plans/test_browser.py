@@ -6,7 +6,7 @@ import datetime
 import pytest
 from openpyxl import load_workbook
 
-from plans import services
+from plans import progress
 from tests.conftest import login
 from tests.plans import factories as f
 
@@ -34,7 +34,7 @@ def year_2021(plan_2021, personas):
     f.attend(f.TrainingFactory(held_on=D(2021, 9, 14)), personas["thapmuoi"])
     f.SalesPointFactory(opened_on=D(2021, 10, 15))
     for day in [D(2021, month, 1) for month in range(1, 13)] + [D(2021, 12, 31)]:
-        services.compute_plan_progress(plan_id=plan_2021.pk, day=day)
+        progress.compute_plan_progress(plan_id=plan_2021.pk, day=day)
     return plan_2021
 
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from plans import dashboard as board
-from plans import services
+from plans import progress
 from plans.models import TrainingAudience
 from products.models import DossierKind, DossierStatus
 from tests.plans import factories as f
@@ -23,7 +23,7 @@ URL = "/dashboard/"
 
 def compute(plan, *days):
     for day in days:
-        services.compute_plan_progress(plan_id=plan.pk, day=day)
+        progress.compute_plan_progress(plan_id=plan.pk, day=day)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.db import connection
 
 from evaluations.certificates import record_historic_decision
 from evaluations.signals import recognition_changed
-from plans import services, tasks
+from plans import progress, services, tasks
 from plans.models import Plan, PlanStatus, ProgressSnapshot, Target
 from tests.plans import factories as f
 
@@ -36,7 +36,7 @@ def test_one_snapshot_per_target_with_the_counted_values(plan_2021, unit):
     f.certify(f.ProductFactory(district_code="872"), stars=3, on=D(2021, 4, 1))
     f.SalesPointFactory(opened_on=D(2021, 9, 1))
 
-    services.compute_plan_progress(plan_id=plan_2021.pk, day=D(2021, 12, 31))
+    progress.compute_plan_progress(plan_id=plan_2021.pk, day=D(2021, 12, 31))
 
     rows = snapshots(plan_2021, D(2021, 12, 31))
     assert len(rows) == plan_2021.targets.count() == 7
@@ -52,12 +52,12 @@ def test_one_snapshot_per_target_with_the_counted_values(plan_2021, unit):
 
 def test_rerunning_updates_the_same_rows(plan_2021):
     day = D(2021, 6, 30)
-    services.compute_plan_progress(plan_id=plan_2021.pk, day=day)
+    progress.compute_plan_progress(plan_id=plan_2021.pk, day=day)
     first = {key: (s.pk, s.value) for key, s in snapshots(plan_2021, day).items()}
     f.certify(f.ProductFactory(), stars=3, on=D(2021, 5, 1))
 
-    services.compute_plan_progress(plan_id=plan_2021.pk, day=day)
-    services.compute_plan_progress(plan_id=plan_2021.pk, day=day)
+    progress.compute_plan_progress(plan_id=plan_2021.pk, day=day)
+    progress.compute_plan_progress(plan_id=plan_2021.pk, day=day)
 
     again = snapshots(plan_2021, day)
     assert ProgressSnapshot.objects.filter(target__plan=plan_2021).count() == 7
@@ -68,18 +68,18 @@ def test_rerunning_updates_the_same_rows(plan_2021):
 
 
 def test_a_day_after_the_year_is_stored_as_its_last_day(plan_2021):
-    rows = services.compute_plan_progress(plan_id=plan_2021.pk, day=D(2026, 11, 28))
+    rows = progress.compute_plan_progress(plan_id=plan_2021.pk, day=D(2026, 11, 28))
     assert {row.day for row in rows} == {D(2021, 12, 31)}
 
 
 def test_targets_of_an_unregistered_indicator_are_skipped(plan_2021):
     f.TargetFactory(plan=plan_2021, indicator="retired_indicator")
-    rows = services.compute_plan_progress(plan_id=plan_2021.pk, day=D(2021, 3, 1))
+    rows = progress.compute_plan_progress(plan_id=plan_2021.pk, day=D(2021, 3, 1))
     assert len(rows) == 7
 
 
 def test_a_deleted_plan_is_a_no_op(db):
-    assert services.compute_plan_progress(plan_id=987654) == []
+    assert progress.compute_plan_progress(plan_id=987654) == []
 
 
 def test_refresh_computes_only_open_plans_of_the_years(plan_2021):
@@ -87,7 +87,7 @@ def test_refresh_computes_only_open_plans_of_the_years(plan_2021):
     f.TargetFactory(plan=other)
     closed = f.PlanFactory(status=PlanStatus.CLOSED)
     f.TargetFactory(plan=closed)
-    count = services.refresh_progress(province_id=plan_2021.province_id, years=[2021])
+    count = progress.refresh_progress(province_id=plan_2021.province_id, years=[2021])
     assert count == 1
     assert ProgressSnapshot.objects.filter(target__plan=plan_2021).count() == 7
     assert not ProgressSnapshot.objects.filter(
@@ -114,7 +114,7 @@ def test_two_concurrent_runs_leave_one_row_per_target_and_day(dong_thap, persona
     def run(barrier):
         try:
             barrier.wait()
-            services.compute_plan_progress(plan_id=plan.pk, day=day)
+            progress.compute_plan_progress(plan_id=plan.pk, day=day)
         except Exception as error:
             errors.append(error)
         finally:
@@ -182,7 +182,7 @@ def test_the_task_takes_ids_and_an_iso_day(plan_2021):
 
 def test_beat_runs_the_nightly_and_daily_jobs(settings):
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert {"plans.nightly_progress", "plans.daily_certificates"} <= scheduled
+    assert {"plans.nightly_progress", "evaluations.daily_certificates"} <= scheduled
     assert settings.OCOP_EXPIRY_REMINDER_DAYS == 30
 
 

@@ -11,9 +11,8 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from evaluations.models import CertificateStatus
-from plans import services, tasks
-from plans.models import ExpiryReminder
+from evaluations import reminders, tasks
+from evaluations.models import CertificateStatus, ExpiryReminder
 from tests.plans import factories as f
 
 
@@ -83,14 +82,14 @@ def test_a_failed_send_gives_the_claim_back_for_the_retry(catalogue, mailoutbox)
     certificate = expiring_certificate(5)
     with (
         mock.patch.object(
-            services, "send_mail", side_effect=smtplib.SMTPServerDisconnected("down")
+            reminders, "send_mail", side_effect=smtplib.SMTPServerDisconnected("down")
         ),
         pytest.raises(smtplib.SMTPException),
     ):
-        services.send_expiry_reminder(certificate_id=certificate.pk, threshold_days=30)
+        reminders.send_expiry_reminder(certificate_id=certificate.pk, threshold_days=30)
     assert not ExpiryReminder.objects.exists()
 
-    services.send_expiry_reminder(certificate_id=certificate.pk, threshold_days=30)
+    reminders.send_expiry_reminder(certificate_id=certificate.pk, threshold_days=30)
     assert len(mailoutbox) == 1
     assert ExpiryReminder.objects.count() == 1
 
@@ -109,7 +108,7 @@ def test_a_certificate_no_longer_active_is_not_reminded(catalogue, mailoutbox):
     certificate.status_reason = "Vi phạm"
     certificate.save()
     assert (
-        services.send_expiry_reminder(certificate_id=certificate.pk, threshold_days=30)
+        reminders.send_expiry_reminder(certificate_id=certificate.pk, threshold_days=30)
         is None
     )
     assert mailoutbox == []
@@ -131,7 +130,7 @@ def test_two_concurrent_runs_send_one_email(dong_thap, personas, mailoutbox):
         try:
             barrier.wait()
             for certificate in certificates:
-                services.send_expiry_reminder(
+                reminders.send_expiry_reminder(
                     certificate_id=certificate.pk, threshold_days=30
                 )
         except Exception as error:

@@ -24,7 +24,7 @@ from evaluations.certificates import record_decision
 from evaluations.models import Outcome
 from evaluations.results import finalise_round
 from ocop_portal.celery import app
-from plans import services, tasks
+from plans import progress, tasks
 from plans.models import ProgressSnapshot
 from tests.evaluations import scenario
 from tests.plans import factories as f
@@ -135,7 +135,7 @@ def test_a_decision_moves_the_dashboard_through_the_worker(
     plan_2021, client_for, queue
 ):
     scenario.load_evaluation_catalogue()
-    services.compute_plan_progress(plan_id=plan_2021.pk)
+    progress.compute_plan_progress(plan_id=plan_2021.pk)
     province = client_for("province")
     assert achieved(province, "new_products") == 0
     assert achieved(province, "national_candidates") == 0
@@ -206,7 +206,7 @@ def test_a_worker_killed_mid_job_leaves_no_partial_snapshot(plan_2021, queue):
     import psycopg2
 
     day = datetime.date(2021, 12, 31)
-    services.compute_plan_progress(plan_id=plan_2021.pk, day=day)
+    progress.compute_plan_progress(plan_id=plan_2021.pk, day=day)
     before = _values(plan_2021)
     assert all(values == [Decimal(0)] for values in before.values())
 

@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plans import services
+from plans import progress
 from plans.models import Plan
 
 
@@ -36,9 +36,9 @@ class Command(BaseCommand):
                 raise CommandError(f"No plan with id {plan}.")
             plan_ids = [plan]
         else:
-            plan_ids = services.open_plan_ids()
+            plan_ids = progress.open_plan_ids()
         for plan_id in plan_ids:
-            rows = services.compute_plan_progress(plan_id=plan_id, day=day)
+            rows = progress.compute_plan_progress(plan_id=plan_id, day=day)
             plan_obj = Plan.objects.get(pk=plan_id)
             stored_on = rows[0].day.isoformat() if rows else "-"
             self.stdout.write(

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from evaluations import tasks as certificate_tasks
 from plans import tasks
 
 
@@ -11,6 +12,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        tasks.daily_certificates.delay()
+        certificate_tasks.daily_certificates.delay()
         tasks.nightly_progress.delay()
         self.stdout.write("Daily jobs queued (run in-process when there is no broker).")
