@@ -87,7 +87,7 @@ class ScoreSheetForm(forms.Form):
     """One radio choice per criterion, named c<criterion id>, valued with option ids.
 
     Every choice is optional here: a draft may be partial; submitting checks that every
-    criterion is answered (services.submit_sheet).
+    criterion is answered (sheets.submit_sheet).
     """
 
     def __init__(self, *args, criteria: list[Criterion], **kwargs):

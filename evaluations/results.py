@@ -1,4 +1,5 @@
-"""Aggregating a round's score sheets and finalising its results.
+"""Aggregating a round's score sheets, the round's rows as a user may see them, and
+finalising its results.
 
 The aggregate is computed by the database in a fixed number of queries, whatever the
 number of products and members. Finalising is one transaction under a lock on the
@@ -24,6 +25,7 @@ from products.models import EvaluationLevel
 from . import scoring
 from .models import (
     Answer,
+    Certificate,
     CouncilMember,
     Criterion,
     CriterionOption,
@@ -36,7 +38,7 @@ from .models import (
     ScoreSheet,
     SheetStatus,
 )
-from .permissions import RoundAccess
+from .permissions import RoundAccess, can_see_scores
 from .signals import recognition_changed
 
 TWO_PLACES = scoring.TWO_PLACES
@@ -144,6 +146,88 @@ def quorum_met(*, round: Round, aggregate: EntryAggregate) -> bool:
 
 def quorum_needed(*, round: Round, aggregate: EntryAggregate) -> int:
     return max(1, math.ceil(Decimal(aggregate.expected) * round.quorum))
+
+
+@dataclass
+class EntryRow:
+    """One product of the round as the current user may see it."""
+
+    entry: RoundEntry
+    aggregate: EntryAggregate
+    my_sheet: ScoreSheet | None
+    exclusion: Exclusion | None
+    scores_visible: bool
+    result: RoundResult | None
+    certificate: Certificate | None
+    part_values: list = field(default_factory=list)
+
+    @property
+    def excluded(self) -> bool:
+        return self.exclusion is not None
+
+
+SORTS = {
+    "mean": lambda row: row.aggregate.mean,
+    "spread": lambda row: row.aggregate.spread,
+}
+
+
+def entry_rows(
+    *, round: Round, member: CouncilMember | None, sort: str = ""
+) -> list[EntryRow]:
+    """The round's products with aggregates masked by blind scoring, in a fixed number
+    of queries."""
+    aggregates = entry_aggregates(round=round)
+    my_sheets, my_exclusions = {}, {}
+    if member is not None:
+        my_sheets = {
+            sheet.entry_id: sheet
+            for sheet in ScoreSheet.objects.filter(entry__round=round, member=member)
+        }
+        my_exclusions = {
+            exclusion.entry_id: exclusion
+            for exclusion in Exclusion.objects.filter(entry__round=round, member=member)
+        }
+    round_results, round_certificates = {}, {}
+    if round.status == RoundStatus.CLOSED:
+        round_results = {
+            result.entry_id: result
+            for result in RoundResult.objects.filter(entry__round=round)
+        }
+        round_certificates = {
+            certificate.result_id: certificate
+            for certificate in Certificate.objects.filter(result__entry__round=round)
+        }
+    rows = []
+    for aggregate in aggregates:
+        entry = aggregate.entry
+        my_sheet = my_sheets.get(entry.pk)
+        exclusion = my_exclusions.get(entry.pk)
+        result = round_results.get(entry.pk)
+        rows.append(
+            EntryRow(
+                entry=entry,
+                aggregate=aggregate,
+                my_sheet=my_sheet,
+                exclusion=exclusion,
+                scores_visible=can_see_scores(
+                    round=round,
+                    member=member,
+                    own_status=my_sheet.status if my_sheet else None,
+                    excluded=exclusion is not None,
+                ),
+                result=result,
+                certificate=round_certificates.get(result.pk) if result else None,
+            )
+        )
+    key = SORTS.get(sort.lstrip("-"))
+    if key is not None:
+        # Hidden or empty values sort last whatever the direction.
+        shown = [row for row in rows if row.scores_visible and key(row) is not None]
+        hidden = [row for row in rows if row not in shown]
+        shown.sort(key=key, reverse=not sort.startswith("-"))
+        rows = shown + hidden
+    return rows
 
 
 def _criterion_means(round: Round) -> dict[int, dict[int, Decimal]]:

@@ -1,10 +1,11 @@
-"""The scoring rules as pure functions: star bands, the mandatory-criteria cap, the mean
-of members' totals and the outcome of a level. No database access here, so the rules
-are tested directly (including property tests)."""
+"""The scoring rules as pure functions: a sheet's total, star bands, the
+mandatory-criteria cap, the mean of members' totals and the outcome of a level. No
+database access here, so the rules are tested directly (including property tests)."""
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
 # Star bands on the mean total (148/QĐ-TTg khoản 2 Điều 1; the same in 1048), half-open:
 # 90–100 → 5★, 70–<90 → 4★, 50–<70 → 3★, 30–<50 → 2★, <30 → 1★. 89.99 is 4★.
@@ -23,6 +24,64 @@ def star_band(mean: Decimal) -> int:
         if mean >= lower:
             return stars
     return 1
+
+
+def sheet_total(points: Iterable[Decimal]) -> Decimal:
+    """A sheet's total: the sum of the points of the options chosen (0 with none).
+
+    The one rule for the total shown live while scoring and the total saved with the
+    answers (sheets.save_sheet, sheets.submit_sheet).
+    """
+    return sum(points, Decimal(0))
+
+
+@dataclass(frozen=True)
+class PartTotal:
+    part: Any  # the criteria part, as given in the tree; templates read it
+    subtotal: Decimal
+
+
+@dataclass(frozen=True)
+class SheetTotals:
+    """The running total of a sheet, its subtotal per part and its star band (None
+    until a criterion is answered)."""
+
+    parts: list[PartTotal]
+    total: Decimal
+    answered: int
+    count: int
+    band: int | None
+
+
+def totals(parts: Sequence[Mapping], choices: Mapping[int, int]) -> SheetTotals:
+    """The totals of the options `choices` picks (criterion id → option id).
+
+    `parts` is a sheet's tree: each part a {"part", "groups"} mapping, each group a
+    {"criteria"} mapping, each criterion with its options already loaded. A choice
+    that is not one of its criterion's options counts as unanswered.
+    """
+    part_totals, chosen, count = [], [], 0
+    for part in parts:
+        points = []
+        for group in part["groups"]:
+            for criterion in group["criteria"]:
+                count += 1
+                option_id = choices.get(criterion.pk)
+                option = next(
+                    (o for o in criterion.options.all() if o.pk == option_id), None
+                )
+                if option is not None:
+                    points.append(option.points)
+        part_totals.append(PartTotal(part=part["part"], subtotal=sheet_total(points)))
+        chosen += points
+    total = sheet_total(chosen)
+    return SheetTotals(
+        parts=part_totals,
+        total=total,
+        answered=len(chosen),
+        count=count,
+        band=star_band(total) if chosen else None,
+    )
 
 
 def band_floor(stars: int) -> Decimal:

@@ -2,7 +2,9 @@
 commands call these; each change that moves the numbers enqueues a progress job on
 commit (plans.tasks)."""
 
+import datetime
 import logging
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -40,8 +42,16 @@ logger = logging.getLogger(__name__)
 PLAN_FIELDS = ["year", "number", "issued_on", "title", "lead_agency", "signer"]
 TARGET_FIELDS = ["indicator", "target_value", "district", "note"]
 TRAINING_FIELDS = ["title", "held_on", "place", "audience"]
-SALES_POINT_FIELDS = ["name", "kind", "address", "commune", "opened_on", "closed_on"]
-SALES_POINT_FIELDS += ["note"]
+SALES_POINT_FIELDS = [
+    "name",
+    "kind",
+    "address",
+    "commune",
+    "opened_on",
+    "closed_on",
+    "note",
+]
+
 
 def _years_from(year: int) -> list[int]:
     """A change dated in `year` also moves the later years' "open at the end of the
@@ -58,12 +68,26 @@ def _require(allowed: bool) -> None:
 
 
 @transaction.atomic
-def create_plan(*, user: User, data: dict) -> Plan:
+def create_plan(
+    *,
+    user: User,
+    year: int,
+    number: str,
+    issued_on: datetime.date,
+    title: str,
+    lead_agency: str,
+    signer: str = "",
+) -> Plan:
     """A plan of the provincial officer's province. Provincial officers only."""
     _require(can_manage_plans(user))
     plan = Plan(
         province_id=jurisdiction_of(user).province_id,
-        **{f: data[f] for f in PLAN_FIELDS},
+        year=year,
+        number=number,
+        issued_on=issued_on,
+        title=title,
+        lead_agency=lead_agency,
+        signer=signer,
     )
     plan.full_clean()
     plan.save()
@@ -77,12 +101,26 @@ def create_plan(*, user: User, data: dict) -> Plan:
 
 
 @transaction.atomic
-def update_plan(*, plan: Plan, user: User, data: dict) -> Plan:
+def update_plan(
+    *,
+    plan: Plan,
+    user: User,
+    year: int,
+    number: str,
+    issued_on: datetime.date,
+    title: str,
+    lead_agency: str,
+    signer: str,
+) -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     _require(can_manage_plans(user, plan))
     before = snapshot(plan, PLAN_FIELDS)
-    for name in PLAN_FIELDS:
-        setattr(plan, name, data[name])
+    plan.year = year
+    plan.number = number
+    plan.issued_on = issued_on
+    plan.title = title
+    plan.lead_agency = lead_agency
+    plan.signer = signer
     plan.full_clean()
     changes = changes_between(before, snapshot(plan, PLAN_FIELDS))
     if changes:
@@ -114,19 +152,25 @@ def set_plan_status(*, plan: Plan, user: User, status: str) -> Plan:
     return plan
 
 
-def _check_target(plan: Plan, data: dict, exclude_pk: int | None = None) -> None:
-    indicator = indicators.get(data["indicator"])
-    if indicator is None:
+def _check_target(
+    *,
+    plan: Plan,
+    indicator: str,
+    target_value: Decimal,
+    district: AdministrativeUnit | None,
+    exclude_pk: int | None = None,
+) -> None:
+    registered = indicators.get(indicator)
+    if registered is None:
         raise ValidationError({"indicator": _("Choose an indicator from the list.")})
-    if indicator.is_percent and data["target_value"] > 100:
+    if registered.is_percent and target_value > 100:
         raise ValidationError(
             {"target_value": _("A percentage target is at most 100.")}
         )
-    district = data.get("district")
     if district is not None and district.parent_id != plan.province_id:
         raise ValidationError({"district": _("Choose a district of the province.")})
     clash = Target.objects.filter(
-        plan=plan, indicator=data["indicator"], district=district
+        plan=plan, indicator=indicator, district=district
     ).exclude(pk=exclude_pk)
     if clash.exists():
         raise ValidationError(
@@ -134,45 +178,79 @@ def _check_target(plan: Plan, data: dict, exclude_pk: int | None = None) -> None
         )
 
 
-def _target_label(target: Target) -> str:
+def _target_text(target: Target) -> str:
+    """The target as the audit trail shows it: "indicator · district: value (note)"."""
     indicator = indicators.get(target.indicator)
     label = str(indicator.label) if indicator else target.indicator
     if target.district_id:
         label = f"{label} · {target.district.name}"
-    return label
+    text = f"{label}: {target.target_value:f}"
+    return f"{text} ({target.note})" if target.note else text
 
 
 @transaction.atomic
-def add_target(*, plan: Plan, user: User, data: dict) -> Target:
+def add_target(
+    *,
+    plan: Plan,
+    user: User,
+    indicator: str,
+    target_value: Decimal,
+    district: AdministrativeUnit | None = None,
+    note: str = "",
+) -> Target:
     """A target for the whole province, or for one district when `district` is set."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     _require(can_manage_plans(user, plan))
-    _check_target(plan, data)
-    target = Target(plan=plan, **{f: data[f] for f in TARGET_FIELDS})
+    _check_target(
+        plan=plan, indicator=indicator, target_value=target_value, district=district
+    )
+    target = Target(
+        plan=plan,
+        indicator=indicator,
+        target_value=target_value,
+        district=district,
+        note=note,
+    )
     target.full_clean()
     target.save()
     record_event(
         target=plan,
         actor=user,
         action="updated",
-        changes={"targets": ["", f"{_target_label(target)}: {target.target_value:f}"]},
+        changes={"targets": ["", _target_text(target)]},
     )
     enqueue_plan(plan.pk)
     return target
 
 
 @transaction.atomic
-def update_target(*, target: Target, user: User, data: dict) -> Target:
+def update_target(
+    *,
+    target: Target,
+    user: User,
+    indicator: str,
+    target_value: Decimal,
+    district: AdministrativeUnit | None,
+    note: str,
+) -> Target:
     plan = Plan.objects.select_for_update().get(pk=target.plan_id)
     _require(can_manage_plans(user, plan))
     target = Target.objects.select_for_update().get(pk=target.pk)
-    _check_target(plan, data, exclude_pk=target.pk)
-    before = f"{_target_label(target)}: {target.target_value:f}"
-    for name in TARGET_FIELDS:
-        setattr(target, name, data[name])
+    _check_target(
+        plan=plan,
+        indicator=indicator,
+        target_value=target_value,
+        district=district,
+        exclude_pk=target.pk,
+    )
+    before = _target_text(target)
+    target.indicator = indicator
+    target.target_value = target_value
+    target.district = district
+    target.note = note
     target.full_clean()
-    after = f"{_target_label(target)}: {target.target_value:f}"
-    if before != after or target.note != data["note"]:
+    after = _target_text(target)
+    if before != after:
         target.save()
         record_event(
             target=plan,
@@ -189,7 +267,7 @@ def delete_target(*, target: Target, user: User) -> Plan:
     """Remove a target and its snapshots (a target set by mistake)."""
     plan = Plan.objects.select_for_update().get(pk=target.plan_id)
     _require(can_manage_plans(user, plan))
-    label = f"{_target_label(target)}: {target.target_value:f}"
+    label = _target_text(target)
     target.delete()
     record_event(
         target=plan,
@@ -204,12 +282,22 @@ def delete_target(*, target: Target, user: User) -> Plan:
 
 
 @transaction.atomic
-def create_training(*, user: User, data: dict) -> TrainingEvent:
+def create_training(
+    *,
+    user: User,
+    title: str,
+    held_on: datetime.date,
+    place: str,
+    audience: str,
+) -> TrainingEvent:
     _require(can_manage_trainings(user))
     training = TrainingEvent(
         province_id=jurisdiction_of(user).province_id,
         created_by=user,
-        **{f: data[f] for f in TRAINING_FIELDS},
+        title=title,
+        held_on=held_on,
+        place=place,
+        audience=audience,
     )
     training.full_clean()
     training.save()
@@ -224,19 +312,27 @@ def create_training(*, user: User, data: dict) -> TrainingEvent:
 
 @transaction.atomic
 def update_training(
-    *, training: TrainingEvent, user: User, data: dict
+    *,
+    training: TrainingEvent,
+    user: User,
+    title: str,
+    held_on: datetime.date,
+    place: str,
+    audience: str,
 ) -> TrainingEvent:
     """Change a training's details. Its audience is fixed once someone attended."""
     training = TrainingEvent.objects.select_for_update().get(pk=training.pk)
     _require(can_manage_trainings(user, training))
-    if data["audience"] != training.audience and training.attendance.exists():
+    if audience != training.audience and training.attendance.exists():
         raise ValidationError(
             {"audience": _("Remove the attendees before changing the audience.")}
         )
     before = snapshot(training, TRAINING_FIELDS)
     old_year = training.held_on.year
-    for name in TRAINING_FIELDS:
-        setattr(training, name, data[name])
+    training.title = title
+    training.held_on = held_on
+    training.place = place
+    training.audience = audience
     training.full_clean()
     changes = changes_between(before, snapshot(training, TRAINING_FIELDS))
     if changes:
@@ -378,9 +474,27 @@ def _check_sales_point(user: User, point: SalesPoint) -> None:
 
 
 @transaction.atomic
-def create_sales_point(*, user: User, data: dict) -> SalesPoint:
+def create_sales_point(
+    *,
+    user: User,
+    name: str,
+    kind: str,
+    commune: AdministrativeUnit,
+    opened_on: datetime.date,
+    address: str = "",
+    closed_on: datetime.date | None = None,
+    note: str = "",
+) -> SalesPoint:
     _require(can_manage_sales_points(user))
-    point = SalesPoint(**{f: data[f] for f in SALES_POINT_FIELDS})
+    point = SalesPoint(
+        name=name,
+        kind=kind,
+        address=address,
+        commune=commune,
+        opened_on=opened_on,
+        closed_on=closed_on,
+        note=note,
+    )
     _check_sales_point(user, point)
     point.full_clean(exclude=["district"])
     point.save()
@@ -397,14 +511,30 @@ def create_sales_point(*, user: User, data: dict) -> SalesPoint:
 
 
 @transaction.atomic
-def update_sales_point(*, point: SalesPoint, user: User, data: dict) -> SalesPoint:
+def update_sales_point(
+    *,
+    point: SalesPoint,
+    user: User,
+    name: str,
+    kind: str,
+    address: str,
+    commune: AdministrativeUnit,
+    opened_on: datetime.date,
+    closed_on: datetime.date | None,
+    note: str,
+) -> SalesPoint:
     """Edit a sales point; closing one is setting its closing date."""
     point = SalesPoint.objects.select_for_update().get(pk=point.pk)
     _require(can_manage_sales_points(user, point))
     before = snapshot(point, SALES_POINT_FIELDS)
     years = [point.opened_on.year]
-    for name in SALES_POINT_FIELDS:
-        setattr(point, name, data[name])
+    point.name = name
+    point.kind = kind
+    point.address = address
+    point.commune = commune
+    point.opened_on = opened_on
+    point.closed_on = closed_on
+    point.note = note
     _check_sales_point(user, point)
     point.full_clean(exclude=["district"])
     changes = changes_between(before, snapshot(point, SALES_POINT_FIELDS))

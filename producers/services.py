@@ -1,3 +1,4 @@
+import datetime
 import difflib
 import re
 
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import changes_between, record_event, snapshot
 from accounts.models import User
+from regions.models import AdministrativeUnit
 from regions.text import fold
 
 from .models import Producer
@@ -48,7 +50,7 @@ def name_key(name: str) -> str:
 
 
 def similar_producers(
-    *, name: str, commune, exclude_pk: int | None = None
+    *, name: str, commune: AdministrativeUnit | None, exclude_pk: int | None = None
 ) -> list[Producer]:
     """Producers of the same commune whose names look like `name` (diacritics, case and
     legal-form words ignored). Used to warn about duplicates, never to block."""
@@ -67,7 +69,7 @@ def similar_producers(
     return similar
 
 
-def _check_commune(user: User, commune) -> None:
+def _check_commune(user: User, commune: AdministrativeUnit) -> None:
     if not can_register_in_commune(user, commune):
         raise ValidationError({"commune": _("Choose a commune of your district.")})
 
@@ -95,14 +97,37 @@ def _save(producer: Producer) -> None:
 
 
 @transaction.atomic
-def create_producer(*, user: User, data: dict) -> Producer:
+def create_producer(
+    *,
+    user: User,
+    kind: str,
+    name: str,
+    registration_number: str,
+    legal_representative: str,
+    commune: AdministrativeUnit,
+    registration_issuer: str = "",
+    registration_date: datetime.date | None = None,
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+) -> Producer:
     """Register a producer in the officer's district. Raises PermissionDenied for
     anyone else and ValidationError for a commune outside the district."""
     if not can_register_producers(user):
         raise PermissionDenied
-    _check_commune(user, data["commune"])
+    _check_commune(user, commune)
     producer = Producer(
-        created_by=user, **{name: data[name] for name in EDITABLE_FIELDS}
+        created_by=user,
+        kind=kind,
+        name=name,
+        registration_number=registration_number,
+        registration_issuer=registration_issuer,
+        registration_date=registration_date,
+        legal_representative=legal_representative,
+        phone=phone,
+        email=email,
+        address=address,
+        commune=commune,
     )
     producer.full_clean(exclude=DERIVED_FIELDS)
     _save(producer)
@@ -116,14 +141,38 @@ def create_producer(*, user: User, data: dict) -> Producer:
 
 
 @transaction.atomic
-def update_producer(*, producer: Producer, user: User, data: dict) -> Producer:
+def update_producer(
+    *,
+    producer: Producer,
+    user: User,
+    kind: str,
+    name: str,
+    registration_number: str,
+    registration_issuer: str,
+    registration_date: datetime.date | None,
+    legal_representative: str,
+    phone: str,
+    email: str,
+    address: str,
+    commune: AdministrativeUnit,
+) -> Producer:
+    """Change a producer's details and record what changed. Raises PermissionDenied
+    outside the officer's district and ValidationError like create_producer."""
     producer = Producer.objects.select_for_update().get(pk=producer.pk)
     if not can_edit_producer(user, producer):
         raise PermissionDenied
-    _check_commune(user, data["commune"])
+    _check_commune(user, commune)
     before = snapshot(producer, EDITABLE_FIELDS)
-    for name in EDITABLE_FIELDS:
-        setattr(producer, name, data[name])
+    producer.kind = kind
+    producer.name = name
+    producer.registration_number = registration_number
+    producer.registration_issuer = registration_issuer
+    producer.registration_date = registration_date
+    producer.legal_representative = legal_representative
+    producer.phone = phone
+    producer.email = email
+    producer.address = address
+    producer.commune = commune
     producer.full_clean(exclude=DERIVED_FIELDS)
     changes = changes_between(before, snapshot(producer, EDITABLE_FIELDS))
     if changes:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.audit import history_rows
 from core.exports import Sheet, xlsx_response
+from core.forms import add_service_error
 from core.listing import export_url, paginate
 
 from .filters import ProducerFilter
@@ -154,11 +155,9 @@ def producer_create(request):
             similar = _similar_warning(form)
             if not similar or request.POST.get("confirm_similar"):
                 try:
-                    producer = create_producer(
-                        user=request.user, data=form.cleaned_data
-                    )
+                    producer = create_producer(user=request.user, **form.cleaned_data)
                 except ValidationError as error:
-                    form.add_error(None, error)
+                    add_service_error(form, error)
                 else:
                     messages.success(
                         request,
@@ -189,10 +188,10 @@ def producer_edit(request, pk: int):
             if not similar or request.POST.get("confirm_similar"):
                 try:
                     update_producer(
-                        producer=producer, user=request.user, data=form.cleaned_data
+                        producer=producer, user=request.user, **form.cleaned_data
                     )
                 except ValidationError as error:
-                    form.add_error(None, error)
+                    add_service_error(form, error)
                 else:
                     messages.success(request, _("Changes saved."))
                     return redirect(producer)
@@ -219,7 +218,7 @@ def producer_archive(request, pk: int):
             reason=form.cleaned_data.get("reason", ""),
         )
     except ValidationError as error:
-        form.add_error(None, error)
+        add_service_error(form, error)
         return _render_detail(request, producer, form)
     messages.success(request, _("Producer “%(name)s” archived.") % {"name": producer})
     return redirect("producers:producer-list")

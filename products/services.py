@@ -1,6 +1,8 @@
 """Every state change of products and dossiers. Views, commands and the evaluations
 services call these; each owns its transaction, lock, guard and audit record."""
 
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -22,6 +24,7 @@ from .models import (
     Product,
     ProductCodeSequence,
     ProductPhoto,
+    ProductSet,
 )
 from .permissions import (
     can_compile_dossier,
@@ -63,7 +66,15 @@ def product_code(*, commune, number: int, year: int) -> str:
     return f"{district.parent.code}-{district.code}-{commune.code}-{number:03d}-{year}"
 
 
-def _register(*, user: User, producer: Producer, data: dict, year: int) -> Product:
+def _register(
+    *,
+    user: User,
+    producer: Producer,
+    name: str,
+    product_set: ProductSet,
+    description: str,
+    year: int,
+) -> Product:
     """A new product of the producer's commune, with the next code of the year."""
     commune = producer.commune
     number = _next_sequence(commune=commune, year=year)
@@ -73,7 +84,9 @@ def _register(*, user: User, producer: Producer, data: dict, year: int) -> Produ
         district_id=commune.parent_id,
         created_by=user,
         code=product_code(commune=commune, number=number, year=year),
-        **{name: data[name] for name in PRODUCT_FIELDS},
+        name=name,
+        product_set=product_set,
+        description=description,
     )
     product.save()
     return product
@@ -81,13 +94,24 @@ def _register(*, user: User, producer: Producer, data: dict, year: int) -> Produ
 
 @transaction.atomic
 def create_product(
-    *, user: User, producer: Producer, data: dict, year: int | None = None
+    *,
+    user: User,
+    producer: Producer,
+    name: str,
+    product_set: ProductSet,
+    description: str = "",
+    year: int | None = None,
 ) -> Product:
     """Register a product of a producer of the officer's district; gives it its code."""
     if not can_register_products(user, producer):
         raise PermissionDenied
     product = _register(
-        user=user, producer=producer, data=data, year=year or timezone.localdate().year
+        user=user,
+        producer=producer,
+        name=name,
+        product_set=product_set,
+        description=description,
+        year=year or timezone.localdate().year,
     )
     record_event(
         target=product,
@@ -99,13 +123,21 @@ def create_product(
 
 
 @transaction.atomic
-def update_product(*, product: Product, user: User, data: dict) -> Product:
+def update_product(
+    *,
+    product: Product,
+    user: User,
+    name: str,
+    product_set: ProductSet,
+    description: str,
+) -> Product:
     product = Product.objects.select_for_update().get(pk=product.pk)
     if not can_edit_product(user, product):
         raise PermissionDenied
     before = snapshot(product, PRODUCT_FIELDS)
-    for name in PRODUCT_FIELDS:
-        setattr(product, name, data[name])
+    product.name = name
+    product.product_set = product_set
+    product.description = description
     changes = changes_between(before, snapshot(product, PRODUCT_FIELDS))
     if changes:
         product.save()
@@ -155,7 +187,14 @@ def previous_dossier(product: Product, year: int) -> Dossier | None:
 
 
 @transaction.atomic
-def create_dossier(*, user: User, product: Product, year: int, data: dict) -> Dossier:
+def create_dossier(
+    *,
+    user: User,
+    product: Product,
+    year: int,
+    kind: str,
+    self_assessment_score: Decimal | None = None,
+) -> Dossier:
     """Open a dossier for a product and year. A re-rating or upgrade starts with the
     documents of the product's previous dossier, so the officer adds only what changed.
     Raises ValidationError when the product already has a dossier for the year."""
@@ -168,7 +207,6 @@ def create_dossier(*, user: User, product: Product, year: int, data: dict) -> Do
                 % {"year": year}
             }
         )
-    kind = data["kind"]
     previous = previous_dossier(product, year) if kind != DossierKind.NEW else None
     if kind != DossierKind.NEW and previous is None:
         raise ValidationError(
@@ -184,7 +222,8 @@ def create_dossier(*, user: User, product: Product, year: int, data: dict) -> Do
         district_id=product.district_id,
         previous=previous,
         created_by=user,
-        **{name: data[name] for name in DOSSIER_FIELDS},
+        kind=kind,
+        self_assessment_score=self_assessment_score,
     )
     copied = 0
     if previous is not None:
@@ -226,13 +265,14 @@ def _locked(dossier: Dossier) -> Dossier:
 
 
 @transaction.atomic
-def update_dossier(*, dossier: Dossier, user: User, data: dict) -> Dossier:
+def update_dossier(
+    *, dossier: Dossier, user: User, self_assessment_score: Decimal | None
+) -> Dossier:
     dossier = _locked(dossier)
     if not can_edit_dossier(user, dossier):
         raise PermissionDenied
     before = snapshot(dossier, DOSSIER_EDITABLE_FIELDS)
-    for name in DOSSIER_EDITABLE_FIELDS:
-        setattr(dossier, name, data[name])
+    dossier.self_assessment_score = self_assessment_score
     changes = changes_between(before, snapshot(dossier, DOSSIER_EDITABLE_FIELDS))
     if changes:
         dossier.save()
@@ -438,7 +478,7 @@ def import_product(
     user: User,
     producer: Producer,
     name: str,
-    product_set,
+    product_set: ProductSet,
     year: int,
     description: str = "",
 ) -> Product:
@@ -450,8 +490,14 @@ def import_product(
         or can_register_products(user, producer)
     ):
         raise PermissionDenied
-    data = {"name": name, "product_set": product_set, "description": description}
-    product = _register(user=user, producer=producer, data=data, year=year)
+    product = _register(
+        user=user,
+        producer=producer,
+        name=name,
+        product_set=product_set,
+        description=description,
+        year=year,
+    )
     record_event(target=product, actor=user, action="imported")
     return product
 

@@ -17,6 +17,19 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 CHROMIUM = os.environ.get("OCOP_CHROMIUM", "/usr/bin/chromium")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _run_queue_deleted_at_the_end():
+    """The run's own Celery queue (tests/settings.py) goes when the run ends, with
+    whatever tasks the tests left in it."""
+    yield
+    if os.environ.get("REDIS_URL"):
+        from django.conf import settings
+
+        from tests.queues import delete_queue
+
+        delete_queue(settings.CELERY_TASK_DEFAULT_QUEUE)
+
+
 @pytest.fixture
 def dong_thap(db):
     """The 2021 units of Đồng Tháp (province 87, 12 districts, 143 communes)."""

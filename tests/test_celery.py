@@ -12,6 +12,7 @@ import pytest
 from django.core.cache import cache
 
 from ocop_portal.celery import HEARTBEAT_CACHE_KEY, app, heartbeat
+from tests.queues import private_queue
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,8 +39,46 @@ def test_heartbeat_runs_in_process_without_a_broker(settings):
     not os.environ.get("REDIS_URL"), reason="needs REDIS_URL for a real worker"
 )
 def test_a_task_goes_through_a_real_worker():
+    with private_queue("heartbeat") as queue:
+        worker = _start_worker(queue)
+        try:
+            token = uuid.uuid4().hex
+            heartbeat.delay(token)
+            assert _wait_for_heartbeat(token), "the worker never ran the heartbeat"
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+
+
+@pytest.mark.worker
+@pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"), reason="needs REDIS_URL for a real worker"
+)
+def test_leftovers_in_the_default_queue_do_not_delay_a_test_worker(settings):
+    """What made a second `make test` fail: messages left in the queue a worker
+    listens on. A test's worker listens on its own queue only: 200 messages waiting
+    in the run's default queue are neither in its way nor taken by it."""
+    default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    with app.connection_for_read() as conn:
+        waiting = conn.default_channel.client.llen(default_queue)
+    for _ in range(200):
+        heartbeat.delay("a leftover")
+    with private_queue("heartbeat") as queue:
+        worker = _start_worker(queue)
+        try:
+            token = uuid.uuid4().hex
+            heartbeat.delay(token)
+            assert _wait_for_heartbeat(token, timeout=30)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+    with app.connection_for_read() as conn:
+        assert conn.default_channel.client.llen(default_queue) == waiting + 200
+
+
+def _start_worker(queue: str) -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
-    worker = subprocess.Popen(
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -48,26 +87,24 @@ def test_a_task_goes_through_a_real_worker():
             "ocop_portal",
             "worker",
             "--pool=solo",
+            "--queues",
+            queue,
             "--loglevel=WARNING",
             "--without-gossip",
             "--without-mingle",
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
-    try:
-        token = uuid.uuid4().hex
-        heartbeat.delay(token)
-        deadline = time.monotonic() + 60
-        seen = None
-        while time.monotonic() < deadline:
-            seen = cache.get(HEARTBEAT_CACHE_KEY)
-            if seen and seen["token"] == token:
-                break
-            time.sleep(0.2)
-        assert seen and seen["token"] == token, "the worker never ran the heartbeat"
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+
+
+def _wait_for_heartbeat(token: str, timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        seen = cache.get(HEARTBEAT_CACHE_KEY)
+        if seen and seen["token"] == token:
+            return True
+        time.sleep(0.2)
+    return False

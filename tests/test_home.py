@@ -1,5 +1,7 @@
 import pytest
 
+from tests.queries import count_queries
+
 
 @pytest.mark.parametrize(
     ("username", "own", "foreign"),
@@ -58,17 +60,12 @@ def test_home_numbers_count_only_the_district(client_for, personas):
 
 
 def test_home_query_count_does_not_grow_with_data(client_for, personas):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from producers.models import Producer
 
     client = client_for("province")
 
     def count():
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get("/portal/").status_code == 200
-        return len(queries)
+        return count_queries(client, "/portal/")
 
     empty = count()
     for index, district in enumerate(personas["province"].jurisdiction.children.all()):

@@ -29,7 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from evaluations import services
+from evaluations import services, sheets
 from evaluations.certificates import record_decision
 from evaluations.models import (
     Council,
@@ -269,11 +269,11 @@ def _criteria(entry) -> list[Criterion]:
 def _score(entry, member: CouncilMember, target: float, *, submit: bool = True):
     rnd = _rng("member", entry.dossier.product.code, member.user.username)
     choices = _choices_for(_criteria(entry), target + rnd.uniform(-3.5, 3.5), rnd)
-    sheet = services.open_sheet(entry=entry, user=member.user)
+    sheet = sheets.open_sheet(entry=entry, user=member.user)
     if submit:
-        return services.submit_sheet(sheet=sheet, user=member.user, choices=choices)
+        return sheets.submit_sheet(sheet=sheet, user=member.user, choices=choices)
     partial = dict(list(choices.items())[: len(choices) * 2 // 3])
-    return services.save_sheet(sheet=sheet, user=member.user, choices=partial)
+    return sheets.save_sheet(sheet=sheet, user=member.user, choices=partial)
 
 
 def _backdate(round: Round, opened: datetime.date, closed: datetime.date | None):

@@ -126,15 +126,13 @@ def _plan(user: User) -> Plan:
     if plan is None:
         plan = services.create_plan(
             user=user,
-            data={
-                "year": YEAR,
-                "number": PLAN_NUMBER,
-                "issued_on": datetime.date(2021, 4, 14),
-                "title": "Kế hoạch thực hiện Chương trình Mỗi xã một sản phẩm tỉnh "
-                "Đồng Tháp năm 2021",
-                "lead_agency": DEMO_LEAD_AGENCY,
-                "signer": "Huỳnh Minh Tuấn",
-            },
+            year=YEAR,
+            number=PLAN_NUMBER,
+            issued_on=datetime.date(2021, 4, 14),
+            title="Kế hoạch thực hiện Chương trình Mỗi xã một sản phẩm tỉnh "
+            "Đồng Tháp năm 2021",
+            lead_agency=DEMO_LEAD_AGENCY,
+            signer="Huỳnh Minh Tuấn",
         )
     for indicator, value, district_code, note in TARGETS:
         district = unit(district_code) if district_code else None
@@ -144,12 +142,10 @@ def _plan(user: User) -> Plan:
             services.add_target(
                 plan=plan,
                 user=user,
-                data={
-                    "indicator": indicator,
-                    "target_value": Decimal(value),
-                    "district": district,
-                    "note": note,
-                },
+                indicator=indicator,
+                target_value=Decimal(value),
+                district=district,
+                note=note,
             )
     return plan
 
@@ -178,13 +174,7 @@ def _trainings(user: User) -> int:
         training = TrainingEvent.objects.filter(province=province, title=title).first()
         if training is None:
             training = services.create_training(
-                user=user,
-                data={
-                    "title": title,
-                    "held_on": day,
-                    "place": place,
-                    "audience": audience,
-                },
+                user=user, title=title, held_on=day, place=place, audience=audience
             )
         if audience == TrainingAudience.OFFICERS:
             chosen = {"officers": _slice(officers, share)}
@@ -203,15 +193,13 @@ def _sales_points(user: User) -> None:
             continue
         services.create_sales_point(
             user=user,
-            data={
-                "name": name,
-                "kind": kind,
-                "address": address,
-                "commune": unit(commune_code),
-                "opened_on": opened_on,
-                "closed_on": None,
-                "note": SCENARIO_NOTE,
-            },
+            name=name,
+            kind=kind,
+            address=address,
+            commune=unit(commune_code),
+            opened_on=opened_on,
+            closed_on=None,
+            note=SCENARIO_NOTE,
         )
 
 

@@ -486,7 +486,7 @@ def _producer(spec: ProducerSpec, index: int, province_user: User) -> Producer:
     }
     officer = _officer(district)
     if officer is not None:
-        return create_producer(user=officer, data=data)
+        return create_producer(user=officer, **data)
     producer = Producer.objects.create(created_by=province_user, **data)
     record_event(target=producer, actor=province_user, action="imported")
     return producer
@@ -503,11 +503,9 @@ def _product(spec: ProductSpec, producer: Producer, officer, province_user) -> P
         return services.create_product(
             user=officer,
             producer=producer,
-            data={
-                "name": spec.name,
-                "product_set": product_set,
-                "description": spec.description,
-            },
+            name=spec.name,
+            product_set=product_set,
+            description=spec.description,
             year=YEAR,
         )
     return services.import_product(
@@ -574,7 +572,8 @@ def _dossier(spec: ProductSpec, product: Product, officer, province_user, index:
         user=officer,
         product=product,
         year=YEAR,
-        data={"kind": DossierKind.NEW, "self_assessment_score": score},
+        kind=DossierKind.NEW,
+        self_assessment_score=score,
     )
     # A draft is still being compiled: the last required documents are missing.
     files = _files(product, required[:-3] if spec.status == DRAFT else required)

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from evaluations import services
+from evaluations import services, sheets
 from evaluations.models import Certificate, Criterion, RoundStatus, ScoreSheet
 from tests.conftest import login
 from tests.evaluations.factories import (
@@ -96,15 +96,15 @@ def test_council_scores_finalises_and_records_the_decision(
     )
     # The mango was scored earlier by six members; member4 is far below the others.
     for member in [chair, secretary, *board.members[:4]]:
-        sheet = services.open_sheet(entry=mango, user=member.user)
+        sheet = sheets.open_sheet(entry=mango, user=member.user)
         pick = pick_index(1) if member == board.members[3] else pick_index(2)
-        services.submit_sheet(
+        sheets.submit_sheet(
             sheet=sheet, user=member.user, choices=answer_all(sheet, pick)
         )
     # The chair and the secretary scored the lotus seeds too.
     for member in (chair, secretary):
-        sheet = services.open_sheet(entry=lotus, user=member.user)
-        services.submit_sheet(
+        sheet = sheets.open_sheet(entry=lotus, user=member.user)
+        sheets.submit_sheet(
             sheet=sheet, user=member.user, choices=answer_all(sheet, pick_index(2))
         )
 
@@ -174,7 +174,7 @@ def test_council_scores_finalises_and_records_the_decision(
 
     # member4 re-scores, then the chair finalises.
     sheet = ScoreSheet.objects.get(entry=mango, member=board.members[3])
-    services.submit_sheet(
+    sheets.submit_sheet(
         sheet=sheet,
         user=board.members[3].user,
         choices=answer_all(sheet, pick_index(2)),

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import AuditEvent
-from evaluations import services
+from evaluations import sheets
 from evaluations.models import Answer, ScoreSheet, SheetStatus
 from tests.evaluations.factories import answer_all, pick_index
 
@@ -67,7 +67,7 @@ def test_two_members_opening_and_submitting_at_once_get_one_sheet_each(
     entry = scoring_round.entries.first()
     first, second = board.members[0], board.members[1]
     clients = {member.pk: signed_in(member.user) for member in (first, second)}
-    template = services.open_sheet(entry=entry, user=board.chair.user)
+    template = sheets.open_sheet(entry=entry, user=board.chair.user)
     data = form_data(template)
 
     def score(member):
@@ -94,8 +94,8 @@ def test_one_member_opening_twice_at_once_gets_one_sheet(scoring_round, board):
     entry = scoring_round.entries.first()
     member = board.members[2]
     outcomes = at_once(
-        lambda: services.open_sheet(entry=entry, user=member.user),
-        lambda: services.open_sheet(entry=entry, user=member.user),
+        lambda: sheets.open_sheet(entry=entry, user=member.user),
+        lambda: sheets.open_sheet(entry=entry, user=member.user),
     )
     assert outcomes[0] == outcomes[1], outcomes
     assert ScoreSheet.objects.filter(entry=entry, member=member).count() == 1
@@ -104,7 +104,7 @@ def test_one_member_opening_twice_at_once_gets_one_sheet(scoring_round, board):
 def test_double_submit_through_the_page_is_refused_without_a_500(scoring_round, board):
     entry = scoring_round.entries.first()
     user = board.members[0].user
-    sheet = services.open_sheet(entry=entry, user=user)
+    sheet = sheets.open_sheet(entry=entry, user=user)
     url = reverse("evaluations:sheet-save", args=[sheet.pk])
     data = {**form_data(sheet), "action": "submit"}
     clients = [signed_in(user), signed_in(user)]
@@ -125,11 +125,11 @@ def test_double_submit_through_the_page_is_refused_without_a_500(scoring_round, 
 def test_double_submit_in_services_submits_once(scoring_round, board):
     entry = scoring_round.entries.first()
     user = board.members[1].user
-    sheet = services.open_sheet(entry=entry, user=user)
+    sheet = sheets.open_sheet(entry=entry, user=user)
     best, low = answer_all(sheet), answer_all(sheet, pick_index(0))
     outcomes = at_once(
-        lambda: services.submit_sheet(sheet=sheet, user=user, choices=best),
-        lambda: services.submit_sheet(sheet=sheet, user=user, choices=low),
+        lambda: sheets.submit_sheet(sheet=sheet, user=user, choices=best),
+        lambda: sheets.submit_sheet(sheet=sheet, user=user, choices=low),
     )
     errors = [o for o in outcomes if isinstance(o, Exception)]
     assert len(errors) == 1 and isinstance(errors[0], ValidationError), outcomes
@@ -142,11 +142,11 @@ def test_double_submit_in_services_submits_once(scoring_round, board):
 def test_saving_while_another_request_submits_never_overwrites(scoring_round, board):
     entry = scoring_round.entries.first()
     user = board.members[3].user
-    sheet = services.open_sheet(entry=entry, user=user)
+    sheet = sheets.open_sheet(entry=entry, user=user)
     best, low = answer_all(sheet), answer_all(sheet, pick_index(0))
     outcomes = at_once(
-        lambda: services.submit_sheet(sheet=sheet, user=user, choices=best),
-        lambda: services.save_sheet(sheet=sheet, user=user, choices=low),
+        lambda: sheets.submit_sheet(sheet=sheet, user=user, choices=best),
+        lambda: sheets.save_sheet(sheet=sheet, user=user, choices=low),
     )
     sheet.refresh_from_db()
     assert sheet.status == SheetStatus.SUBMITTED

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import get_resolver, reverse
 
-from evaluations import services
+from evaluations import services, sheets
 from evaluations.certificates import record_decision
 from evaluations.results import finalise_round
 from tests.evaluations.factories import (
@@ -170,9 +170,9 @@ def objects(board):
     fresh_entry = services.assign_dossier(
         round=round, dossier=DossierFactory(), user=secretary
     )
-    draft_sheet = services.open_sheet(entry=entry, user=member)
-    submitted_sheet = services.open_sheet(entry=entry, user=board.members[1].user)
-    services.submit_sheet(
+    draft_sheet = sheets.open_sheet(entry=entry, user=member)
+    submitted_sheet = sheets.open_sheet(entry=entry, user=board.members[1].user)
+    sheets.submit_sheet(
         sheet=submitted_sheet,
         user=board.members[1].user,
         choices=answer_all(submitted_sheet),
@@ -184,9 +184,9 @@ def objects(board):
         round=closed, dossier=DossierFactory(), user=secretary
     )
     for council_member in board.everyone:
-        sheet = services.open_sheet(entry=closed_entry, user=council_member.user)
+        sheet = sheets.open_sheet(entry=closed_entry, user=council_member.user)
         # 70 points: 4★, recognised by the province under 1048.
-        services.submit_sheet(
+        sheets.submit_sheet(
             sheet=sheet,
             user=council_member.user,
             choices=answer_all(sheet, pick_index(2)),

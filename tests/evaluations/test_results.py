@@ -1,5 +1,6 @@
 """Aggregating and finalising a round against the real 1048 sheet."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -8,7 +9,9 @@ from hypothesis import strategies as st
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from evaluations.models import (
     Exclusion,
@@ -306,7 +309,7 @@ def test_removing_a_forwarded_dossier_from_a_round_keeps_it_forwarded(catalogue)
 
 @pytest.fixture
 def open_sheet_for_property(provincial):
-    from evaluations.services import open_sheet
+    from evaluations.sheets import open_sheet
 
     council, round = provincial
     entry = scenario.entry(
@@ -331,7 +334,7 @@ def test_a_saved_sheets_total_is_the_sum_of_the_chosen_points(
 ):
     """Property: whatever options a member ticks (any subset of the criteria, any
     option), the stored total equals the sum of their points."""
-    from evaluations.services import save_sheet
+    from evaluations.sheets import save_sheet
 
     sheet, user, criteria = open_sheet_for_property
     chosen = {}
@@ -345,3 +348,37 @@ def test_a_saved_sheets_total_is_the_sum_of_the_chosen_points(
     sheet.refresh_from_db()
     assert sheet.total == expected
     assert sheet.answers.count() == len(chosen)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_the_live_total_shown_is_the_total_saved_for_the_same_choices(
+    open_sheet_for_property, data
+):
+    """Property: the total the sheet page shows while ticking (htmx, nothing saved)
+    is the total stored once the same choices are saved."""
+    from evaluations.sheets import save_sheet
+
+    sheet, user, criteria = open_sheet_for_property
+    chosen = {}
+    for criterion_id, options in criteria:
+        if data.draw(st.booleans()):
+            chosen[criterion_id] = data.draw(st.sampled_from(options))[0]
+    client = Client()
+    client.force_login(user)
+    response = client.post(
+        reverse("evaluations:sheet-totals", args=[sheet.pk]),
+        {f"c{criterion_id}": option_id for criterion_id, option_id in chosen.items()},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    live = response.context["totals"].total
+    shown = re.search(r'data-testid="sheet-total">([^<]+)<', response.text).group(1)
+    sheet = save_sheet(sheet=sheet, user=user, choices=chosen)
+    sheet.refresh_from_db()
+    assert live == sheet.total
+    assert Decimal(shown.replace(",", ".")) == sheet.total

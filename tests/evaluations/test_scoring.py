@@ -3,6 +3,7 @@ and level, and properties of totals and means."""
 
 import random
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
@@ -161,3 +162,36 @@ def test_random_member_orders_give_the_same_star():
     values = [Decimal(rng.randint(4000, 9500)) / 100 for _ in range(7)]
     stars = {star_band(mean_of(rng.sample(values, len(values)))) for _ in range(50)}
     assert len(stars) == 1
+
+
+def _criterion(pk: int, *points: str) -> SimpleNamespace:
+    """A criterion as the sheet's tree holds it: option ids pk*10, pk*10+1, …"""
+    options = [
+        SimpleNamespace(pk=pk * 10 + index, points=Decimal(value))
+        for index, value in enumerate(points)
+    ]
+    return SimpleNamespace(pk=pk, options=SimpleNamespace(all=lambda: options))
+
+
+def test_sheet_totals_add_the_chosen_points_per_part_and_in_all():
+    parts = [
+        {"part": "A", "groups": [{"criteria": [_criterion(1, "0", "5", "10")]}]},
+        {
+            "part": "B",
+            "groups": [
+                {"criteria": [_criterion(2, "0", "2.5")]},
+                {"criteria": [_criterion(3, "0", "20")]},
+            ],
+        },
+    ]
+    # 99 is not an option of criterion 3: it counts as unanswered.
+    result = scoring.totals(parts, {1: 12, 2: 21, 3: 99})
+    assert [(row.part, row.subtotal) for row in result.parts] == [
+        ("A", Decimal(10)),
+        ("B", Decimal("2.5")),
+    ]
+    assert result.total == scoring.sheet_total([Decimal(10), Decimal("2.5")])
+    assert result.total == Decimal("12.5")
+    assert (result.answered, result.count, result.band) == (2, 3, 1)
+    nothing = scoring.totals(parts, {})
+    assert (nothing.total, nothing.answered, nothing.band) == (0, 0, None)

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import AuditEvent
-from evaluations import services
+from evaluations import services, sheets
 from evaluations.models import (
     Answer,
     CriteriaStatus,
@@ -255,7 +255,7 @@ def test_removing_an_entry_before_any_sheet_gives_the_dossier_back(
 
 def test_an_entry_with_a_sheet_cannot_be_removed(scoring_round, board):
     entry = scoring_round.entries.first()
-    services.open_sheet(entry=entry, user=board.members[0].user)
+    sheets.open_sheet(entry=entry, user=board.members[0].user)
     with pytest.raises(ValidationError):
         services.remove_entry(entry=entry, user=board.secretary.user)
 
@@ -320,8 +320,8 @@ def test_declared_conflict_needs_a_reason_and_blocks_scoring(scoring_round, boar
     with pytest.raises(ValidationError):
         services.declare_conflict(entry=entry, user=user, reason="  ")
     services.declare_conflict(entry=entry, user=user, reason="Vợ tôi là kế toán.")
-    with pytest.raises(services.ConflictOfInterest):
-        services.open_sheet(entry=entry, user=user)
+    with pytest.raises(sheets.ConflictOfInterest):
+        sheets.open_sheet(entry=entry, user=user)
     with pytest.raises(ValidationError):
         services.declare_conflict(entry=entry, user=user, reason="lần hai")
 
@@ -338,19 +338,19 @@ def test_excluded_member_is_not_expected_to_score(scoring_round, board):
 def test_an_excluded_member_cannot_save_a_draft_started_before(scoring_round, board):
     entry = scoring_round.entries.first()
     user = board.members[1].user
-    sheet = services.open_sheet(entry=entry, user=user)
+    sheet = sheets.open_sheet(entry=entry, user=user)
     services.declare_conflict(entry=entry, user=user, reason="Phát hiện sau")
-    with pytest.raises(services.ConflictOfInterest):
-        services.save_sheet(sheet=sheet, user=user, choices={})
-    with pytest.raises(services.ConflictOfInterest):
-        services.submit_sheet(sheet=sheet, user=user, choices=answer_all(sheet))
+    with pytest.raises(sheets.ConflictOfInterest):
+        sheets.save_sheet(sheet=sheet, user=user, choices={})
+    with pytest.raises(sheets.ConflictOfInterest):
+        sheets.submit_sheet(sheet=sheet, user=user, choices=answer_all(sheet))
 
 
 def test_conflict_after_submitting_needs_the_chair_to_reopen(scoring_round, board):
     entry = scoring_round.entries.first()
     user = board.members[1].user
-    sheet = services.open_sheet(entry=entry, user=user)
-    services.submit_sheet(sheet=sheet, user=user, choices=answer_all(sheet))
+    sheet = sheets.open_sheet(entry=entry, user=user)
+    sheets.submit_sheet(sheet=sheet, user=user, choices=answer_all(sheet))
     with pytest.raises(ValidationError):
         services.declare_conflict(entry=entry, user=user, reason="Họ hàng")
 
@@ -361,7 +361,7 @@ def test_non_members_cannot_declare_or_open(scoring_round, board, personas):
         with pytest.raises(PermissionDenied):
             services.declare_conflict(entry=entry, user=user, reason="x")
         with pytest.raises(PermissionDenied):
-            services.open_sheet(entry=entry, user=user)
+            sheets.open_sheet(entry=entry, user=user)
 
 
 # Score sheets ------------------------------------------------------------------------
@@ -370,8 +370,8 @@ def test_non_members_cannot_declare_or_open(scoring_round, board, personas):
 def test_a_sheet_is_created_once_on_first_open(scoring_round, board):
     entry = scoring_round.entries.first()
     user = board.members[0].user
-    first = services.open_sheet(entry=entry, user=user)
-    second = services.open_sheet(entry=entry, user=user)
+    first = sheets.open_sheet(entry=entry, user=user)
+    second = sheets.open_sheet(entry=entry, user=user)
     assert first == second
     assert ScoreSheet.objects.filter(entry=entry).count() == 1
 
@@ -381,16 +381,16 @@ def test_no_sheet_before_scoring_opens(preparing_round, board):
         round=preparing_round, dossier=DossierFactory(), user=board.secretary.user
     )
     with pytest.raises(ValidationError):
-        services.open_sheet(entry=entry, user=board.members[0].user)
+        sheets.open_sheet(entry=entry, user=board.members[0].user)
 
 
 def test_saving_a_draft_recomputes_the_total_from_answers(scoring_round, board):
     entry = scoring_round.entries.first()
     user = board.members[0].user
-    sheet = services.open_sheet(entry=entry, user=user)
+    sheet = sheets.open_sheet(entry=entry, user=user)
     choices = answer_all(sheet, pick_index(0))
     partial = dict(list(choices.items())[:5])
-    sheet = services.save_sheet(sheet=sheet, user=user, choices=partial)
+    sheet = sheets.save_sheet(sheet=sheet, user=user, choices=partial)
     assert sheet.status == SheetStatus.DRAFT
     assert sheet.answers.count() == 5
     expected = sum(a.option.points for a in sheet.answers.select_related("option"))
@@ -398,7 +398,7 @@ def test_saving_a_draft_recomputes_the_total_from_answers(scoring_round, board):
     # Changing and dropping answers keeps the total in step.
     best = answer_all(sheet)
     changed = {criterion: best[criterion] for criterion in list(partial)[:3]}
-    sheet = services.save_sheet(sheet=sheet, user=user, choices=changed)
+    sheet = sheets.save_sheet(sheet=sheet, user=user, choices=changed)
     assert sheet.answers.count() == 3
     assert sheet.total == sum(a.points for a in Answer.objects.filter(sheet=sheet))
 
@@ -406,56 +406,56 @@ def test_saving_a_draft_recomputes_the_total_from_answers(scoring_round, board):
 def test_an_option_of_another_criterion_is_refused(scoring_round, board):
     entry = scoring_round.entries.first()
     user = board.members[0].user
-    sheet = services.open_sheet(entry=entry, user=user)
+    sheet = sheets.open_sheet(entry=entry, user=user)
     choices = answer_all(sheet)
     first, second = list(choices)[:2]
     with pytest.raises(ValidationError):
-        services.save_sheet(sheet=sheet, user=user, choices={first: choices[second]})
+        sheets.save_sheet(sheet=sheet, user=user, choices={first: choices[second]})
 
 
 def test_submitting_needs_every_criterion_then_locks(scoring_round, board):
     entry = scoring_round.entries.first()
     user = board.members[0].user
-    sheet = services.open_sheet(entry=entry, user=user)
+    sheet = sheets.open_sheet(entry=entry, user=user)
     choices = answer_all(sheet)
     missing_one = dict(list(choices.items())[1:])
     with pytest.raises(ValidationError, match="1.1"):
-        services.submit_sheet(sheet=sheet, user=user, choices=missing_one)
-    sheet = services.submit_sheet(sheet=sheet, user=user, choices=choices)
+        sheets.submit_sheet(sheet=sheet, user=user, choices=missing_one)
+    sheet = sheets.submit_sheet(sheet=sheet, user=user, choices=choices)
     assert sheet.status == SheetStatus.SUBMITTED and sheet.submitted_at
     assert sheet.total == Decimal("100")
     with pytest.raises(ValidationError):
-        services.save_sheet(sheet=sheet, user=user, choices=choices)
+        sheets.save_sheet(sheet=sheet, user=user, choices=choices)
     with pytest.raises(ValidationError):
-        services.submit_sheet(sheet=sheet, user=user)
+        sheets.submit_sheet(sheet=sheet, user=user)
 
 
 def test_only_the_sheets_member_edits_it(scoring_round, board):
     entry = scoring_round.entries.first()
-    sheet = services.open_sheet(entry=entry, user=board.members[0].user)
+    sheet = sheets.open_sheet(entry=entry, user=board.members[0].user)
     with pytest.raises(PermissionDenied):
-        services.save_sheet(sheet=sheet, user=board.chair.user, choices={})
+        sheets.save_sheet(sheet=sheet, user=board.chair.user, choices={})
 
 
 def test_chair_reopens_a_submitted_sheet_with_a_reason(scoring_round, board):
     entry = scoring_round.entries.first()
     user = board.members[0].user
-    sheet = services.open_sheet(entry=entry, user=user)
-    services.submit_sheet(sheet=sheet, user=user, choices=answer_all(sheet))
+    sheet = sheets.open_sheet(entry=entry, user=user)
+    sheets.submit_sheet(sheet=sheet, user=user, choices=answer_all(sheet))
     with pytest.raises(PermissionDenied):
-        services.reopen_sheet(sheet=sheet, user=board.secretary.user, reason="x")
+        sheets.reopen_sheet(sheet=sheet, user=board.secretary.user, reason="x")
     with pytest.raises(ValidationError):
-        services.reopen_sheet(sheet=sheet, user=board.chair.user, reason=" ")
+        sheets.reopen_sheet(sheet=sheet, user=board.chair.user, reason=" ")
     reason = "Chênh lệch 14 điểm so với các thành viên khác"
-    sheet = services.reopen_sheet(sheet=sheet, user=board.chair.user, reason=reason)
+    sheet = sheets.reopen_sheet(sheet=sheet, user=board.chair.user, reason=reason)
     assert sheet.status == SheetStatus.DRAFT and sheet.submitted_at is None
     assert sheet.reopened_count == 1
     event = AuditEvent.objects.for_object(sheet).filter(action="reopened").get()
     assert event.reason == reason and event.actor == board.chair.user
     with pytest.raises(ValidationError):
-        services.reopen_sheet(sheet=sheet, user=board.chair.user, reason=reason)
+        sheets.reopen_sheet(sheet=sheet, user=board.chair.user, reason=reason)
     # The member re-scores and submits again.
-    sheet = services.submit_sheet(
+    sheet = sheets.submit_sheet(
         sheet=sheet, user=user, choices=answer_all(sheet, pick_index(1))
     )
     assert sheet.is_submitted and sheet.total < Decimal("100")

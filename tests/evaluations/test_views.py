@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from evaluations import services
+from evaluations import services, sheets
 from evaluations.models import (
     Certificate,
     CriteriaStatus,
@@ -53,9 +53,9 @@ def row_html(html: str, entry) -> str:
 
 
 def submit(entry, member, pick=None):
-    sheet = services.open_sheet(entry=entry, user=member.user)
+    sheet = sheets.open_sheet(entry=entry, user=member.user)
     choices = answer_all(sheet, pick) if pick else answer_all(sheet)
-    return services.submit_sheet(sheet=sheet, user=member.user, choices=choices)
+    return sheets.submit_sheet(sheet=sheet, user=member.user, choices=choices)
 
 
 # Round list and creation ---------------------------------------------------------------
@@ -178,7 +178,7 @@ def test_member_sees_no_other_scores_before_submitting(scoring_round, board, cli
     row = row_html(round_page, first)
     assert 'data-testid="mean"' not in row and 'data-testid="scores-hidden"' in row
 
-    sheet = services.open_sheet(entry=first, user=board.members[2].user)
+    sheet = sheets.open_sheet(entry=first, user=board.members[2].user)
     sheet_page = client.get(sheet.get_absolute_url()).text
     assert 'data-testid="sheet-aggregate"' not in sheet_page
     totals = {
@@ -190,7 +190,7 @@ def test_member_sees_no_other_scores_before_submitting(scoring_round, board, cli
         assert f">{Decimal(total):.2f}".replace(".", ",") not in entry_page
 
     # After submitting: that product's aggregate, not the other's.
-    services.submit_sheet(
+    sheets.submit_sheet(
         sheet=sheet, user=board.members[2].user, choices=answer_all(sheet)
     )
     round_page = client.get(scoring_round.get_absolute_url()).text
@@ -275,7 +275,7 @@ def test_sheet_page_shows_the_dossier_and_one_radio_group_per_criterion(
 
 def test_totals_fragment_adds_up_without_saving(scoring_round, board, client_as):
     entry = entries(scoring_round)[0]
-    sheet = services.open_sheet(entry=entry, user=board.members[0].user)
+    sheet = sheets.open_sheet(entry=entry, user=board.members[0].user)
     choices = answer_all(sheet)
     data = {f"c{criterion}": option for criterion, option in choices.items()}
     response = client_as(board.members[0].user).post(
@@ -292,7 +292,7 @@ def test_totals_fragment_adds_up_without_saving(scoring_round, board, client_as)
 def test_saving_and_submitting_through_the_page(scoring_round, board, client_as):
     entry = entries(scoring_round)[0]
     user = board.members[0].user
-    sheet = services.open_sheet(entry=entry, user=user)
+    sheet = sheets.open_sheet(entry=entry, user=user)
     client = client_as(user)
     choices = answer_all(sheet, pick_index(0))
     data = {f"c{criterion}": option for criterion, option in choices.items()}
@@ -329,7 +329,7 @@ def test_members_read_the_documents_of_the_dossier_they_score(
         dossier=first.dossier, original_name="ket-qua-kiem-nghiem.pdf"
     )
     client = client_as(board.members[0].user)
-    sheet = services.open_sheet(entry=first, user=board.members[0].user)
+    sheet = sheets.open_sheet(entry=first, user=board.members[0].user)
     assert "ket-qua-kiem-nghiem.pdf" in client.get(sheet.get_absolute_url()).text
     url = reverse("evaluations:entry-document", args=[first.pk, document.pk])
     response = client.get(url)
@@ -342,7 +342,7 @@ def test_members_read_the_documents_of_the_dossier_they_score(
 
 
 def test_another_members_sheet_is_forbidden(scoring_round, board, client_as):
-    sheet = services.open_sheet(
+    sheet = sheets.open_sheet(
         entry=entries(scoring_round)[0], user=board.members[0].user
     )
     response = client_as(board.members[1].user).get(sheet.get_absolute_url())
@@ -352,7 +352,7 @@ def test_another_members_sheet_is_forbidden(scoring_round, board, client_as):
 def test_excluded_member_gets_403_with_the_reason(scoring_round, board, client_as):
     entry = entries(scoring_round)[0]
     user = board.members[3].user
-    sheet = services.open_sheet(entry=entry, user=user)
+    sheet = sheets.open_sheet(entry=entry, user=user)
     client = client_as(user)
     response = client.post(
         reverse("evaluations:entry-conflict", args=[entry.pk]),

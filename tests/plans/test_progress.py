@@ -236,15 +236,13 @@ def test_a_sales_point_enqueues_the_years_it_counts_in(
     ):
         services.create_sales_point(
             user=catalogue["province"],
-            data={
-                "name": "Điểm bán OCOP Lấp Vò",
-                "kind": "sales_point",
-                "address": "",
-                "commune": unit("875").children.first(),
-                "opened_on": D(2021, 8, 1),
-                "closed_on": None,
-                "note": "",
-            },
+            name="Điểm bán OCOP Lấp Vò",
+            kind="sales_point",
+            address="",
+            commune=unit("875").children.first(),
+            opened_on=D(2021, 8, 1),
+            closed_on=None,
+            note="",
         )
     province_id, years = delay.call_args.args
     assert province_id == plan_2021.province_id
@@ -261,12 +259,10 @@ def test_a_new_target_enqueues_its_plan(
         services.add_target(
             plan=plan_2021,
             user=catalogue["province"],
-            data={
-                "indicator": "new_products",
-                "target_value": Decimal(3),
-                "district": f.demo.unit("872"),
-                "note": "",
-            },
+            indicator="new_products",
+            target_value=Decimal(3),
+            district=f.demo.unit("872"),
+            note="",
         )
     delay.assert_called_once_with(plan_2021.pk)
     assert Target.objects.filter(plan=plan_2021).count() == 8

@@ -33,7 +33,7 @@ def _data(commune, **overrides):
 
 def test_officer_registers_a_producer_of_their_district_with_an_audit_row(personas):
     commune = first_commune("876")
-    producer = create_producer(user=personas["laivung"], data=_data(commune))
+    producer = create_producer(user=personas["laivung"], **_data(commune))
     assert producer.district.code == "876"
     assert producer.created_by == personas["laivung"]
     assert producer.search_text.startswith("co so san xuat nem hoang khanh")
@@ -46,13 +46,13 @@ def test_officer_registers_a_producer_of_their_district_with_an_audit_row(person
 
 def test_commune_of_another_district_is_refused(personas):
     with pytest.raises(ValidationError) as error:
-        create_producer(user=personas["laivung"], data=_data(first_commune("872")))
+        create_producer(user=personas["laivung"], **_data(first_commune("872")))
     assert "commune" in error.value.message_dict
 
 
 def test_provincial_officer_cannot_register_producers(personas):
     with pytest.raises(PermissionDenied):
-        create_producer(user=personas["province"], data=_data(first_commune("876")))
+        create_producer(user=personas["province"], **_data(first_commune("876")))
 
 
 @pytest.mark.parametrize(
@@ -62,7 +62,7 @@ def test_malformed_tax_code_is_refused(personas, number):
     with pytest.raises(ValidationError) as error:
         create_producer(
             user=personas["laivung"],
-            data=_data(first_commune("876"), registration_number=number),
+            **_data(first_commune("876"), registration_number=number),
         )
     assert "registration_number" in error.value.message_dict
 
@@ -71,7 +71,7 @@ def test_malformed_tax_code_is_refused(personas, number):
 def test_tax_code_and_branch_code_are_accepted(personas, number):
     producer = create_producer(
         user=personas["laivung"],
-        data=_data(first_commune("876"), registration_number=number),
+        **_data(first_commune("876"), registration_number=number),
     )
     assert producer.registration_number == number
 
@@ -79,20 +79,18 @@ def test_tax_code_and_branch_code_are_accepted(personas, number):
 def test_duplicate_tax_code_is_refused(personas):
     ProducerFactory(registration_number="1401234567")
     with pytest.raises(ValidationError) as error:
-        create_producer(user=personas["laivung"], data=_data(first_commune("876")))
+        create_producer(user=personas["laivung"], **_data(first_commune("876")))
     assert error.value.message_dict["registration_number"] == [
         "Đã có chủ thể với mã số thuế này."
     ]
 
 
 def test_update_records_old_and_new_values(personas):
-    producer = create_producer(
-        user=personas["laivung"], data=_data(first_commune("876"))
-    )
+    producer = create_producer(user=personas["laivung"], **_data(first_commune("876")))
     update_producer(
         producer=producer,
         user=personas["laivung"],
-        data=_data(producer.commune, phone="0909 123 456"),
+        **_data(producer.commune, phone="0909 123 456"),
     )
     event = AuditEvent.objects.for_object(producer).first()
     assert event.action == "updated"
@@ -100,11 +98,9 @@ def test_update_records_old_and_new_values(personas):
 
 
 def test_update_without_change_writes_no_event(personas):
-    producer = create_producer(
-        user=personas["laivung"], data=_data(first_commune("876"))
-    )
+    producer = create_producer(user=personas["laivung"], **_data(first_commune("876")))
     update_producer(
-        producer=producer, user=personas["laivung"], data=_data(producer.commune)
+        producer=producer, user=personas["laivung"], **_data(producer.commune)
     )
     assert AuditEvent.objects.for_object(producer).count() == 1
 
@@ -115,7 +111,7 @@ def test_officer_of_other_district_cannot_update(personas):
         update_producer(
             producer=producer,
             user=personas["thapmuoi"],
-            data=_data(producer.commune),
+            **_data(producer.commune),
         )
 
 
@@ -140,7 +136,7 @@ def test_archived_producer_can_no_longer_be_edited(personas):
     )
     with pytest.raises(PermissionDenied):
         update_producer(
-            producer=producer, user=personas["laivung"], data=_data(producer.commune)
+            producer=producer, user=personas["laivung"], **_data(producer.commune)
         )
 
 

@@ -42,13 +42,17 @@ def test_product_code_is_province_district_commune_sequence_year(personas):
     first = services.create_product(
         user=personas["laivung"],
         producer=producer,
-        data={"name": "Nem Lai Vung", "product_set": product_set(), "description": ""},
+        name="Nem Lai Vung",
+        product_set=product_set(),
+        description="",
         year=2021,
     )
     second = services.create_product(
         user=personas["laivung"],
         producer=producer,
-        data={"name": "Chả lụa", "product_set": product_set(), "description": ""},
+        name="Chả lụa",
+        product_set=product_set(),
+        description="",
         year=2021,
     )
     commune = producer.commune
@@ -66,9 +70,7 @@ def test_only_the_districts_officer_registers_products(personas):
     data = {"name": "Nem", "product_set": product_set(), "description": ""}
     for username in ("thapmuoi", "province"):
         with pytest.raises(PermissionDenied):
-            services.create_product(
-                user=personas[username], producer=producer, data=data
-            )
+            services.create_product(user=personas[username], producer=producer, **data)
 
 
 def test_update_product_records_changes(personas):
@@ -76,11 +78,9 @@ def test_update_product_records_changes(personas):
     services.update_product(
         product=product,
         user=personas["laivung"],
-        data={
-            "name": "Nem chua quế",
-            "product_set": product.product_set,
-            "description": "Nem chua gói lá chuối",
-        },
+        name="Nem chua quế",
+        product_set=product.product_set,
+        description="Nem chua gói lá chuối",
     )
     event = AuditEvent.objects.for_object(product).get()
     assert event.action == "updated"
@@ -173,7 +173,9 @@ def test_concurrent_registrations_in_one_commune_get_distinct_codes(dong_thap):
             product = services.create_product(
                 user=users["laivung"],
                 producer=producer,
-                data={"name": name, "product_set": product_set(), "description": ""},
+                name=name,
+                product_set=product_set(),
+                description="",
                 year=2021,
             )
             codes.append(product.code)
@@ -206,7 +208,8 @@ def test_new_dossier_is_a_draft_of_the_products_district(personas):
         user=personas["laivung"],
         product=product,
         year=2021,
-        data={"kind": DossierKind.NEW, "self_assessment_score": None},
+        kind=DossierKind.NEW,
+        self_assessment_score=None,
     )
     assert dossier.status == DossierStatus.DRAFT
     assert dossier.district == product.district
@@ -220,7 +223,8 @@ def test_second_dossier_in_one_year_is_refused(personas):
             user=personas["laivung"],
             product=dossier.product,
             year=2021,
-            data={"kind": DossierKind.NEW, "self_assessment_score": None},
+            kind=DossierKind.NEW,
+            self_assessment_score=None,
         )
     assert "year" in error.value.message_dict
 
@@ -231,7 +235,8 @@ def test_upgrade_without_an_earlier_dossier_is_refused(personas):
             user=personas["laivung"],
             product=ProductFactory(),
             year=2022,
-            data={"kind": DossierKind.UPGRADE, "self_assessment_score": None},
+            kind=DossierKind.UPGRADE,
+            self_assessment_score=None,
         )
     assert "kind" in error.value.message_dict
 
@@ -246,7 +251,8 @@ def test_upgrade_starts_with_the_previous_dossiers_documents(personas):
         user=personas["laivung"],
         product=previous.product,
         year=2024,
-        data={"kind": DossierKind.UPGRADE, "self_assessment_score": None},
+        kind=DossierKind.UPGRADE,
+        self_assessment_score=None,
     )
     assert upgrade.previous == previous
     copied = list(upgrade.documents.all())
@@ -372,7 +378,7 @@ def test_update_dossier_changes_only_the_self_assessment(personas):
     services.update_dossier(
         dossier=dossier,
         user=personas["laivung"],
-        data={"self_assessment_score": 72, "kind": DossierKind.UPGRADE},
+        self_assessment_score=72,
     )
     dossier.refresh_from_db()
     assert dossier.self_assessment_score == 72
@@ -380,6 +386,17 @@ def test_update_dossier_changes_only_the_self_assessment(personas):
     assert AuditEvent.objects.for_object(dossier).get().changes == {
         "self_assessment_score": ["", "72"]
     }
+
+
+def test_update_dossier_does_not_take_a_kind(personas):
+    dossier = DossierFactory()
+    with pytest.raises(TypeError):
+        services.update_dossier(
+            dossier=dossier,
+            user=personas["laivung"],
+            self_assessment_score=72,
+            kind=DossierKind.UPGRADE,
+        )
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,7 @@
+"""Dossiers: the programme's list and export, opening and editing a dossier, its
+documents, and the district's submission and the province's return or acceptance."""
+
 import copy
-import mimetypes
 from collections import defaultdict
 
 from django.conf import settings
@@ -9,72 +11,38 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.audit import history_rows
 from core.exports import Sheet, xlsx_response
 from core.files import private_file_response
+from core.forms import add_service_error
 from core.listing import export_url, paginate
 from core.states import InvalidTransition
 from producers.permissions import can_view_programme_lists
-from producers.views import get_producer_for_user
 
-from . import uploads
-from .filters import DossierFilter, ProductFilter
-from .forms import (
-    DocumentForm,
-    DossierCreateForm,
-    DossierEditForm,
-    PhotoForm,
-    ProductForm,
-    ReturnForm,
-)
-from .models import (
-    DocumentType,
-    Dossier,
-    DossierDocument,
-    DossierStatus,
-    Product,
-    ProductPhoto,
-)
-from .permissions import (
+from .. import uploads
+from ..filters import DossierFilter
+from ..forms import DocumentForm, DossierCreateForm, DossierEditForm, ReturnForm
+from ..models import DocumentType, Dossier, DossierDocument, DossierStatus
+from ..permissions import (
     can_compile_dossier,
     can_edit_dossier,
     can_edit_product,
-    can_register_products,
     can_review_dossier,
 )
-from .services import (
+from ..services import (
     accept_dossier,
     add_document,
-    add_photo,
     create_dossier,
-    create_product,
     remove_document,
     required_document_types,
     return_dossier,
     submit_dossier,
     update_dossier,
-    update_product,
 )
-
-# Fetch and authorize ----------------------------------------------------------------
-
-
-def get_product_for_user(user, pk: int) -> Product:
-    return get_object_or_404(
-        Product.objects.visible_to(user).select_related(
-            "producer",
-            "product_set__group",
-            "product_set__classification",
-            "commune",
-            "district",
-            "created_by",
-        ),
-        pk=pk,
-    )
+from .products import get_product_for_user
 
 
 def get_dossier_for_user(user, pk: int) -> Dossier:
@@ -100,190 +68,9 @@ def get_document_for_user(user, pk: int) -> DossierDocument:
     )
 
 
-def get_photo_for_user(user, pk: int) -> ProductPhoto:
-    return get_object_or_404(
-        ProductPhoto.objects.filter(product__in=Product.objects.visible_to(user)),
-        pk=pk,
-    )
-
-
-# Products -----------------------------------------------------------------------------
-
-
-def _require_lists(user) -> None:
-    if not can_view_programme_lists(user):
-        raise PermissionDenied
-
-
-def _filtered_products(request) -> ProductFilter:
-    _require_lists(request.user)
-    return ProductFilter(
-        request.GET,
-        queryset=Product.objects.visible_to(request.user)
-        .active()
-        .select_related(
-            "producer", "product_set__classification", "commune", "district"
-        ),
-        request=request,
-    )
-
-
-@require_GET
-def product_list(request):
-    filters = _filtered_products(request)
-    return render(
-        request,
-        "products/product_list.html",
-        {
-            "filter_form": filters.form,
-            "page_obj": paginate(request, filters.qs),
-            "export_url": export_url(request, reverse("products:product-export")),
-        },
-    )
-
-
-@require_GET
-def product_export(request):
-    products = _filtered_products(request).qs
-    headers = [
-        _("Product code"),
-        _("Product name"),
-        _("Producer"),
-        _("Tax code"),
-        _("Classification"),
-        _("Product set"),
-        _("Commune"),
-        _("District"),
-        _("Current stars"),
-    ]
-    rows = (
-        (
-            product.code,
-            product.name,
-            product.producer.name,
-            product.producer.registration_number,
-            product.product_set.classification.decision,
-            str(product.product_set),
-            product.commune.name,
-            product.district.name,
-            product.current_stars,
-        )
-        for product in products.iterator(chunk_size=2000)
-    )
-    return xlsx_response(_("products"), [Sheet(_("Products"), headers, rows)])
-
-
-def _render_product(request, product, *, photo_form=None):
-    dossiers = product.dossiers.order_by("-year", "-pk")
-    return render(
-        request,
-        "products/product_detail.html",
-        {
-            "product": product,
-            "photos": product.photos.all(),
-            "dossiers": dossiers,
-            # Certificates are issued by the evaluations app; read here through the
-            # reverse relation only, so this app does not import a higher one.
-            "certificates": product.certificates.select_related("decision"),
-            "today": timezone.localdate(),
-            "can_edit": can_edit_product(request.user, product),
-            "photo_form": photo_form or PhotoForm(),
-            "history": history_rows(product),
-        },
-    )
-
-
-@require_GET
-def product_detail(request, pk: int):
-    return _render_product(request, get_product_for_user(request.user, pk))
-
-
-@require_http_methods(["GET", "POST"])
-def product_create(request, producer_pk: int):
-    producer = get_producer_for_user(request.user, producer_pk)
-    if not can_register_products(request.user, producer):
-        raise PermissionDenied
-    if request.method == "POST":
-        form = ProductForm(request.POST)
-        if form.is_valid():
-            product = create_product(
-                user=request.user, producer=producer, data=form.cleaned_data
-            )
-            messages.success(
-                request,
-                _("Product “%(name)s” registered with code %(code)s.")
-                % {"name": product.name, "code": product.code},
-            )
-            return redirect(product)
-    else:
-        form = ProductForm()
-    return render(
-        request,
-        "products/product_form.html",
-        {"form": form, "producer": producer, "product": None},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def product_edit(request, pk: int):
-    product = get_product_for_user(request.user, pk)
-    if not can_edit_product(request.user, product):
-        raise PermissionDenied
-    instance = copy.copy(product)
-    if request.method == "POST":
-        form = ProductForm(request.POST, instance=instance)
-        if form.is_valid():
-            update_product(product=product, user=request.user, data=form.cleaned_data)
-            messages.success(request, _("Changes saved."))
-            return redirect(product)
-    else:
-        form = ProductForm(instance=instance)
-    return render(
-        request,
-        "products/product_form.html",
-        {"form": form, "producer": product.producer, "product": product},
-    )
-
-
-@require_POST
-def product_photo_add(request, pk: int):
-    product = get_product_for_user(request.user, pk)
-    if not can_edit_product(request.user, product):
-        raise PermissionDenied
-    form = PhotoForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            add_photo(
-                product=product,
-                user=request.user,
-                upload=form.cleaned_data["image"],
-                caption=form.cleaned_data["caption"],
-            )
-        except ValidationError as error:
-            form.add_error("image", error)
-        else:
-            messages.success(request, _("Photo added."))
-            return redirect(product)
-    return _render_product(request, product, photo_form=form)
-
-
-@require_GET
-def product_photo(request, pk: int):
-    photo = get_photo_for_user(request.user, pk)
-    name = photo.image.name.rsplit("/", 1)[-1]
-    return private_file_response(
-        photo.image,
-        filename=name,
-        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
-        attachment=False,
-    )
-
-
-# Dossiers -----------------------------------------------------------------------------
-
-
 def _filtered_dossiers(request) -> DossierFilter:
-    _require_lists(request.user)
+    if not can_view_programme_lists(request.user):
+        raise PermissionDenied
     return DossierFilter(
         request.GET,
         queryset=Dossier.objects.visible_to(request.user)
@@ -374,13 +161,10 @@ def dossier_create(request, pk: int):
         if form.is_valid():
             try:
                 dossier = create_dossier(
-                    user=request.user,
-                    product=product,
-                    year=form.cleaned_data["year"],
-                    data=form.cleaned_data,
+                    user=request.user, product=product, **form.cleaned_data
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
             else:
                 copied = dossier.documents.count()
                 if copied:
@@ -513,7 +297,7 @@ def dossier_edit(request, pk: int):
     if request.method == "POST":
         form = DossierEditForm(request.POST, instance=instance)
         if form.is_valid():
-            update_dossier(dossier=dossier, user=request.user, data=form.cleaned_data)
+            update_dossier(dossier=dossier, user=request.user, **form.cleaned_data)
             messages.success(request, _("Changes saved."))
             return redirect(dossier)
     else:
@@ -622,7 +406,7 @@ def dossier_return(request, pk: int):
     except InvalidTransition:
         return _transition_refused(request, dossier)
     except ValidationError as error:
-        form.add_error(None, error)
+        add_service_error(form, error)
         return _render_dossier(request, dossier, return_form=form)
     messages.success(request, _("Dossier returned to the district for supplement."))
     return redirect(dossier)

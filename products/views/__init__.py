@@ -1,0 +1,2 @@
+"""Products and their photos in products.py; dossiers, their documents and their
+review in dossiers.py."""
