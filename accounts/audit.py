@@ -62,6 +62,18 @@ def record_event(
     )
 
 
+def record_created(
+    *, target: models.Model, actor: User | None, fields: list[str]
+) -> AuditEvent:
+    """The creation of `target`, with the values it was created with."""
+    return record_event(
+        target=target,
+        actor=actor,
+        action="created",
+        changes=changes_between({}, snapshot(target, fields)),
+    )
+
+
 # Labels of the actions services record; an unknown action shows as written.
 ACTION_LABELS = {
     "created": _("Created"),

@@ -1,5 +1,7 @@
 """Admin mixins shared by the apps."""
 
+from django.contrib.admin.utils import flatten, flatten_fieldsets
+
 
 class ReadOnlyAdminMixin:
     """Shown in the admin, changed only by the portal's services (which keep the audit
@@ -19,4 +21,13 @@ class ReadOnlyAdminMixin:
         return False
 
     def get_readonly_fields(self, request, obj=None):
-        return self.get_fields(request, obj)
+        if self.fieldsets:
+            return flatten_fieldsets(self.fieldsets)
+        if self.fields:
+            return flatten(self.fields)
+        opts = self.opts
+        return [
+            field.name
+            for field in [*opts.local_fields, *opts.local_many_to_many]
+            if field is not opts.pk
+        ]

@@ -48,6 +48,18 @@ def export_url(request: HttpRequest, path: str | None = None) -> str:
     return f"{path}?{query.urlencode()}" if query else path
 
 
+def list_context(
+    request: HttpRequest, filters: "ListFilterSet", *, export_path: str | None = None
+) -> dict:
+    """What every list template takes: the filter bar, the page of filtered rows and
+    the Excel link (see export_url for `export_path`)."""
+    return {
+        "filter_form": filters.form,
+        "page_obj": paginate(request, filters.qs),
+        "export_url": export_url(request, export_path),
+    }
+
+
 def wants_export(request: HttpRequest) -> bool:
     return request.GET.get("export") == "xlsx"
 

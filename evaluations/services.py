@@ -15,7 +15,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.audit import changes_between, record_event, snapshot
+from accounts.audit import changes_between, record_created, record_event, snapshot
 from accounts.models import User
 from producers.models import Producer
 from products import services as dossier_services
@@ -115,12 +115,7 @@ def create_round(
     )
     round.full_clean()
     round.save()
-    record_event(
-        target=round,
-        actor=user,
-        action="created",
-        changes=changes_between({}, snapshot(round, ROUND_FIELDS)),
-    )
+    record_created(target=round, actor=user, fields=ROUND_FIELDS)
     return round
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.audit import changes_between, record_event, snapshot
+from accounts.audit import changes_between, record_created, record_event, snapshot
 from accounts.models import User
 
 from . import scoring
@@ -59,12 +59,7 @@ def open_sheet(*, entry: RoundEntry, user: User) -> ScoreSheet:
     if entry.round.status != RoundStatus.SCORING:
         raise ValidationError(_("The round is not open for scoring."))
     sheet = ScoreSheet.objects.create(entry=entry, member=member)
-    record_event(
-        target=sheet,
-        actor=user,
-        action="created",
-        changes=changes_between({}, snapshot(sheet, ["status"])),
-    )
+    record_created(target=sheet, actor=user, fields=["status"])
     return sheet
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.audit import changes_between, record_event, snapshot
+from accounts.audit import changes_between, record_created, record_event, snapshot
 from accounts.jurisdiction import district_officers, jurisdiction_of
 from accounts.models import User
 from producers.models import Producer
@@ -91,12 +91,7 @@ def create_plan(
     )
     plan.full_clean()
     plan.save()
-    record_event(
-        target=plan,
-        actor=user,
-        action="created",
-        changes=changes_between({}, snapshot(plan, PLAN_FIELDS)),
-    )
+    record_created(target=plan, actor=user, fields=PLAN_FIELDS)
     return plan
 
 
@@ -301,12 +296,7 @@ def create_training(
     )
     training.full_clean()
     training.save()
-    record_event(
-        target=training,
-        actor=user,
-        action="created",
-        changes=changes_between({}, snapshot(training, TRAINING_FIELDS)),
-    )
+    record_created(target=training, actor=user, fields=TRAINING_FIELDS)
     return training
 
 
@@ -498,12 +488,7 @@ def create_sales_point(
     _check_sales_point(user, point)
     point.full_clean(exclude=["district"])
     point.save()
-    record_event(
-        target=point,
-        actor=user,
-        action="created",
-        changes=changes_between({}, snapshot(point, SALES_POINT_FIELDS)),
-    )
+    record_created(target=point, actor=user, fields=SALES_POINT_FIELDS)
     enqueue_refresh(
         province_id=point.district.parent_id, years=_years_from(point.opened_on.year)
     )

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.audit import changes_between, record_event, snapshot
+from accounts.audit import changes_between, record_created, record_event, snapshot
 from accounts.models import User
 from regions.models import AdministrativeUnit
 from regions.text import fold
@@ -131,12 +131,7 @@ def create_producer(
     )
     producer.full_clean(exclude=DERIVED_FIELDS)
     _save(producer)
-    record_event(
-        target=producer,
-        actor=user,
-        action="created",
-        changes=changes_between({}, snapshot(producer, EDITABLE_FIELDS)),
-    )
+    record_created(target=producer, actor=user, fields=EDITABLE_FIELDS)
     return producer
 
 

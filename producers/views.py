@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.audit import history_rows
 from core.exports import Sheet, xlsx_response
 from core.forms import add_service_error
-from core.listing import export_url, paginate
+from core.listing import list_context
 
 from .filters import ProducerFilter
 from .forms import ArchiveForm, ProducerForm
@@ -62,9 +62,9 @@ def producer_list(request):
         request,
         "producers/producer_list.html",
         {
-            "export_url": export_url(request, reverse("producers:producer-export")),
-            "filter_form": filters.form,
-            "page_obj": paginate(request, filters.qs),
+            **list_context(
+                request, filters, export_path=reverse("producers:producer-export")
+            ),
             "can_register": can_register_producers(request.user),
         },
     )

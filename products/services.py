@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.audit import changes_between, record_event, snapshot
+from accounts.audit import changes_between, record_created, record_event, snapshot
 from accounts.models import User
 from core.states import InvalidTransition
 from producers.models import Producer
@@ -113,12 +113,7 @@ def create_product(
         description=description,
         year=year or timezone.localdate().year,
     )
-    record_event(
-        target=product,
-        actor=user,
-        action="created",
-        changes=changes_between({}, snapshot(product, [*PRODUCT_FIELDS, "code"])),
-    )
+    record_created(target=product, actor=user, fields=[*PRODUCT_FIELDS, "code"])
     return product
 
 
@@ -280,16 +275,15 @@ def update_dossier(
     return dossier
 
 
-@transaction.atomic
-def add_document(
-    *, dossier: Dossier, user: User, document_type: DocumentType, upload, note: str = ""
+def _store_document(
+    *,
+    dossier: Dossier,
+    document_type: DocumentType,
+    checked: uploads.CheckedFile,
+    user: User,
+    note: str = "",
 ) -> DossierDocument:
-    """Check and store an uploaded document. Raises ValidationError for a wrong type
-    or size, PermissionDenied when the dossier is not with the officer."""
-    dossier = _locked(dossier)
-    if not can_edit_dossier(user, dossier):
-        raise PermissionDenied
-    checked = uploads.check_document(upload)
+    """Save a checked upload under a random name, with what was checked about it."""
     document = DossierDocument(
         dossier=dossier,
         document_type=document_type,
@@ -302,6 +296,26 @@ def add_document(
     )
     document.file.save(f"document.{checked.extension}", checked.content, save=False)
     document.save()
+    return document
+
+
+@transaction.atomic
+def add_document(
+    *, dossier: Dossier, user: User, document_type: DocumentType, upload, note: str = ""
+) -> DossierDocument:
+    """Check and store an uploaded document. Raises ValidationError for a wrong type
+    or size, PermissionDenied when the dossier is not with the officer."""
+    dossier = _locked(dossier)
+    if not can_edit_dossier(user, dossier):
+        raise PermissionDenied
+    checked = uploads.check_document(upload)
+    document = _store_document(
+        dossier=dossier,
+        document_type=document_type,
+        checked=checked,
+        user=user,
+        note=note,
+    )
     record_event(
         target=dossier,
         actor=user,
@@ -542,17 +556,9 @@ def import_dossier(
     )
     for document_type, name, content in files:
         checked = uploads.check_document(SimpleUploadedFile(name, content))
-        document = DossierDocument(
-            dossier=dossier,
-            document_type=document_type,
-            original_name=checked.original_name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            uploaded_by=user,
+        _store_document(
+            dossier=dossier, document_type=document_type, checked=checked, user=user
         )
-        document.file.save(f"document.{checked.extension}", checked.content, save=False)
-        document.save()
     record_event(
         target=dossier,
         actor=user,

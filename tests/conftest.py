@@ -30,6 +30,13 @@ def _run_queue_deleted_at_the_end():
         delete_queue(settings.CELERY_TASK_DEFAULT_QUEUE)
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploads of a test go to its own directory: no test depends on what an earlier
+    run left in a media folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def dong_thap(db):
     """The 2021 units of Đồng Tháp (province 87, 12 districts, 143 communes)."""
@@ -42,6 +49,17 @@ def dong_thap(db):
 def personas(dong_thap):
     """The demo users by username: admin, province, laivung, thapmuoi, chauthanh."""
     return {user.username: user for user in demo.seed_users()}
+
+
+@pytest.fixture
+def eager():
+    """Run tasks in-process for the test, even when REDIS_URL points at a broker."""
+    from ocop_portal.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
 
 
 @pytest.fixture

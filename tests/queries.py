@@ -11,3 +11,10 @@ def count_queries(client, url: str, params: dict | None = None) -> int:
         response = client.get(url, params or {})
     assert response.status_code == 200, f"{url} answered {response.status_code}"
     return len(queries)
+
+
+def count_queries_of(function, /, *args, **kwargs) -> int:
+    """The number of queries `function(*args, **kwargs)` makes."""
+    with CaptureQueriesContext(connection) as queries:
+        function(*args, **kwargs)
+    return len(queries)

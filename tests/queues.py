@@ -3,9 +3,15 @@ and one private queue per worker test, deleted afterwards, so that a test's work
 never has another run's (or another test's) messages to work through first."""
 
 import contextlib
+import os
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 from ocop_portal.celery import app
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def delete_queue(name: str) -> None:
@@ -29,3 +35,31 @@ def private_queue(prefix: str = "test"):
     finally:
         app.conf.task_default_queue = default
         delete_queue(name)
+
+
+def start_worker(
+    queue: str, *, env: dict | None = None, loglevel: str = "WARNING", **popen
+) -> subprocess.Popen:
+    """A solo Celery worker on the test settings that listens on `queue` only; `env`
+    adds to the environment (e.g. DATABASE_URL of the test database), `popen` to the
+    subprocess's arguments (where its output goes)."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "ocop_portal",
+            "worker",
+            "--pool=solo",
+            "--queues",
+            queue,
+            f"--loglevel={loglevel}",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", **(env or {})},
+        **popen,
+    )

@@ -2,19 +2,15 @@
 
 import os
 import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 
 from django.core.cache import cache
 
 from ocop_portal.celery import HEARTBEAT_CACHE_KEY, app, heartbeat
-from tests.queues import private_queue
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.queues import private_queue, start_worker
 
 
 def test_celery_is_configured_for_work_that_must_not_be_lost():
@@ -40,7 +36,9 @@ def test_heartbeat_runs_in_process_without_a_broker(settings):
 )
 def test_a_task_goes_through_a_real_worker():
     with private_queue("heartbeat") as queue:
-        worker = _start_worker(queue)
+        worker = start_worker(
+            queue, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
             token = uuid.uuid4().hex
             heartbeat.delay(token)
@@ -64,7 +62,9 @@ def test_leftovers_in_the_default_queue_do_not_delay_a_test_worker(settings):
     for _ in range(200):
         heartbeat.delay("a leftover")
     with private_queue("heartbeat") as queue:
-        worker = _start_worker(queue)
+        worker = start_worker(
+            queue, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
             token = uuid.uuid4().hex
             heartbeat.delay(token)
@@ -74,30 +74,6 @@ def test_leftovers_in_the_default_queue_do_not_delay_a_test_worker(settings):
             worker.wait(timeout=30)
     with app.connection_for_read() as conn:
         assert conn.default_channel.client.llen(default_queue) == waiting + 200
-
-
-def _start_worker(queue: str) -> subprocess.Popen:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "ocop_portal",
-            "worker",
-            "--pool=solo",
-            "--queues",
-            queue,
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 def _wait_for_heartbeat(token: str, timeout: float = 60) -> bool:

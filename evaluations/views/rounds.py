@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.exports import xlsx_response
 from core.forms import add_service_error
-from core.listing import export_url, paginate, wants_export
+from core.listing import list_context, paginate, wants_export
 
 from .. import certificates, exports, results, services
 from ..filters import RoundFilter
@@ -51,9 +51,7 @@ def round_list(request):
         request,
         "evaluations/round_list.html",
         {
-            "page_obj": paginate(request, rounds),
-            "filter_form": filters.form,
-            "export_url": export_url(request),
+            **list_context(request, filters),
             "can_create": can_create_round(request.user),
         },
     )

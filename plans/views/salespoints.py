@@ -9,7 +9,7 @@ from accounts.audit import history_rows
 from accounts.jurisdiction import jurisdiction_of
 from core.exports import Sheet, xlsx_response
 from core.forms import add_service_error
-from core.listing import export_url, paginate, wants_export
+from core.listing import list_context, wants_export
 
 from .. import services
 from ..filters import SalesPointFilter
@@ -69,9 +69,7 @@ def salespoint_list(request):
         request,
         "plans/salespoint_list.html",
         {
-            "page_obj": paginate(request, points),
-            "export_url": export_url(request),
-            "filter_form": filters.form,
+            **list_context(request, filters),
             "today": today,
             "can_manage": can_manage_sales_points(request.user),
         },

@@ -9,7 +9,7 @@ from accounts.audit import history_rows
 from accounts.jurisdiction import jurisdiction_of
 from core.exports import Sheet, xlsx_response
 from core.forms import add_service_error
-from core.listing import export_url, paginate, wants_export
+from core.listing import list_context, wants_export
 
 from .. import services
 from ..filters import TrainingFilter
@@ -37,14 +37,11 @@ def get_attendance_for_user(user, pk: int) -> Attendance:
 def training_list(request):
     if not can_view_plans(request.user):
         raise PermissionDenied
-    filters = TrainingFilter(
-        request.GET,
-        queryset=TrainingEvent.objects.visible_to(request.user)
+    trainings = (
+        TrainingEvent.objects.visible_to(request.user)
         .annotate(attendee_count=Count("attendance"))
-        .order_by("-held_on", "-pk"),
-        request=request,
+        .order_by("-held_on", "-pk")
     )
-    trainings = filters.qs
     reach = jurisdiction_of(request.user)
     if reach.is_district:
         trainings = trainings.annotate(
@@ -52,6 +49,8 @@ def training_list(request):
                 "attendance", filter=Q(attendance__district_id=reach.district_id)
             )
         )
+    filters = TrainingFilter(request.GET, queryset=trainings, request=request)
+    trainings = filters.qs
     if wants_export(request):
         headers = [
             _("Date"),
@@ -69,9 +68,7 @@ def training_list(request):
         request,
         "plans/training_list.html",
         {
-            "filter_form": filters.form,
-            "page_obj": paginate(request, trainings),
-            "export_url": export_url(request),
+            **list_context(request, filters),
             "can_manage": can_manage_trainings(request.user),
         },
     )

@@ -18,7 +18,7 @@ from accounts.audit import history_rows
 from core.exports import Sheet, xlsx_response
 from core.files import private_file_response
 from core.forms import add_service_error
-from core.listing import export_url, paginate
+from core.listing import list_context
 from core.states import InvalidTransition
 from producers.permissions import can_view_programme_lists
 
@@ -103,11 +103,7 @@ def dossier_list(request):
     return render(
         request,
         "products/dossier_list.html",
-        {
-            "filter_form": filters.form,
-            "page_obj": paginate(request, filters.qs),
-            "export_url": export_url(request, reverse("products:dossier-export")),
-        },
+        list_context(request, filters, export_path=reverse("products:dossier-export")),
     )
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.audit import history_rows
 from core.exports import Sheet, xlsx_response
 from core.files import private_file_response
-from core.listing import export_url, paginate
+from core.listing import list_context
 from producers.permissions import can_view_programme_lists
 from producers.views import get_producer_for_user
 
@@ -66,11 +66,7 @@ def product_list(request):
     return render(
         request,
         "products/product_list.html",
-        {
-            "filter_form": filters.form,
-            "page_obj": paginate(request, filters.qs),
-            "export_url": export_url(request, reverse("products:product-export")),
-        },
+        list_context(request, filters, export_path=reverse("products:product-export")),
     )
 
 

@@ -13,23 +13,19 @@ from products.catalogue import load_catalogue
 from tests.evaluations.factories import (
     CouncilFactory,
     CouncilMemberFactory,
-    DossierFactory,
     RoundFactory,
 )
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    """Uploads of a test go to its own directory."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+from tests.products.factories import DossierFactory
 
 
 @pytest.fixture
 def catalogue(personas):
-    """Product classifications, regimes and the published criteria sheets."""
+    """Product classifications, regimes and the published criteria sheets; the
+    personas by username."""
     load_catalogue()
     load_regimes()
     load_criteria()
+    return personas
 
 
 @pytest.fixture
@@ -81,7 +77,9 @@ def scoring_round(board):
         council=board.council, created_by=board.secretary.user, scoring=True
     )
     for name in ("Hạt sen sấy", "Xoài sấy dẻo"):
-        dossier = DossierFactory(product__name=name)
+        dossier = DossierFactory(
+            accepted=True, classification="1048", product__name=name
+        )
         services.assign_dossier(round=round, dossier=dossier, user=board.secretary.user)
     return round
 

@@ -1,11 +1,14 @@
-"""Factories for councils, rounds, entries and sheets (factory_boy).
+"""Factories for councils, rounds, entries, sheets, decisions and certificates
+(factory_boy), and the User factory of council members.
 
 They need the Đồng Tháp units and, for rounds and entries, the evaluation catalogue
 (products.catalogue.load_catalogue, evaluations.catalogue.load_regimes/load_criteria):
-the `catalogue` fixture of tests/evaluations/conftest.py loads all three. Products
-default to the one transcribed 1048 sheet: set 7 "Chế biến từ rau, củ, quả, hạt".
+the `catalogue` fixture of tests/evaluations/conftest.py loads all three. Entries
+default to a dossier of the one transcribed 1048 sheet: set 7 "Chế biến từ rau, củ,
+quả, hạt" (`DossierFactory(accepted=True, classification="1048")`).
 """
 
+import datetime
 from decimal import Decimal
 
 import factory
@@ -16,42 +19,29 @@ from accounts.models import User
 from evaluations.catalogue import published_version_for
 from evaluations.models import (
     Answer,
+    Certificate,
+    CertificateStatus,
     Council,
     CouncilMember,
     CouncilRole,
     Criterion,
     CriterionOption,
+    Decision,
     Exclusion,
     ExclusionSource,
+    Outcome,
     Regime,
     Round,
     RoundEntry,
+    RoundResult,
     RoundStatus,
     ScoreSheet,
     SheetStatus,
 )
 from ocop_portal import demo
-from products.models import DossierStatus, EvaluationLevel
-from tests.producers.factories import ProducerFactory
-from tests.products.factories import DossierFactory as BaseDossierFactory
-from tests.products.factories import ProductFactory as BaseProductFactory
-from tests.products.factories import product_set
-
-__all__ = [
-    "CouncilFactory",
-    "CouncilMemberFactory",
-    "DossierFactory",
-    "ExclusionFactory",
-    "ProducerFactory",
-    "ProductFactory",
-    "RoundEntryFactory",
-    "RoundFactory",
-    "ScoreSheetFactory",
-    "UserFactory",
-    "answer_all",
-    "pick_best",
-    "pick_index",
-]
+from products.models import Dossier, EvaluationLevel, Product
+from tests.producers.factories import province_user
+from tests.products.factories import DossierFactory, ProductFactory
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -67,27 +57,6 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda o: f"{o.username}@so-nn.dongthap.example")
     organisation = "Sở Nông nghiệp và Phát triển nông thôn"
     password = factory.django.Password("ocop2021")
-
-
-class ProductFactory(BaseProductFactory):
-    product_set = factory.LazyFunction(lambda: product_set("1048", 7))
-
-
-class DossierFactory(BaseDossierFactory):
-    """An accepted 2021 dossier of a 1048 set-7 product, ready to be assigned."""
-
-    product = factory.SubFactory(ProductFactory)
-    status = DossierStatus.ACCEPTED
-    submitted_at = factory.LazyFunction(timezone.now)
-    accepted_at = factory.LazyFunction(timezone.now)
-
-    class Params:
-        forwarded = factory.Trait(
-            status=DossierStatus.FORWARDED, level=EvaluationLevel.PROVINCE
-        )
-        under_evaluation = factory.Trait(
-            status=DossierStatus.UNDER_EVALUATION, level=EvaluationLevel.PROVINCE
-        )
 
 
 class CouncilFactory(factory.django.DjangoModelFactory):
@@ -124,7 +93,8 @@ class CouncilMemberFactory(factory.django.DjangoModelFactory):
 
 
 class RoundFactory(factory.django.DjangoModelFactory):
-    """A 2021 round under 1048 at the council's level; traits `scoring`, `closed`."""
+    """A 2021 round under 1048 at the council's level, in preparation; traits
+    `scoring`, `closed` (closed on 15/08/2021)."""
 
     class Meta:
         model = Round
@@ -150,6 +120,10 @@ class RoundFactory(factory.django.DjangoModelFactory):
             status=RoundStatus.SCORING,
             scoring_opened_at=factory.LazyFunction(timezone.now),
         )
+        closed = factory.Trait(
+            status=RoundStatus.CLOSED,
+            closed_at=datetime.datetime(2021, 8, 15, 9, tzinfo=datetime.UTC),
+        )
 
 
 class RoundEntryFactory(factory.django.DjangoModelFactory):
@@ -162,7 +136,8 @@ class RoundEntryFactory(factory.django.DjangoModelFactory):
     round = factory.SubFactory(RoundFactory)
     dossier = factory.SubFactory(
         DossierFactory,
-        status=DossierStatus.UNDER_EVALUATION,
+        under_evaluation=True,
+        classification="1048",
         level=factory.SelfAttribute("..round.level"),
     )
     criteria = factory.LazyAttribute(
@@ -201,9 +176,33 @@ def answer_all(sheet: ScoreSheet, pick=pick_best) -> dict[int, int]:
     }
 
 
+def _answer(sheet, create, extracted, **kwargs):
+    """Answer every criterion of the sheet (`extracted` picks the options) and total it."""
+    if not create:
+        return
+    choices = answer_all(sheet, extracted or pick_best)
+    points = dict(
+        CriterionOption.objects.filter(pk__in=choices.values()).values_list(
+            "pk", "points"
+        )
+    )
+    Answer.objects.bulk_create(
+        Answer(
+            sheet=sheet,
+            criterion_id=criterion_id,
+            option_id=option_id,
+            points=points[option_id],
+        )
+        for criterion_id, option_id in choices.items()
+    )
+    sheet.total = sum((points[o] for o in choices.values()), Decimal(0))
+    sheet.save(update_fields=["total"])
+
+
 class ScoreSheetFactory(factory.django.DjangoModelFactory):
     """A submitted sheet answering every criterion; `answers=pick_index(0)` chooses
-    the options (default: the best). Trait `draft` keeps it unsubmitted."""
+    the options (default: the best). Trait `draft` keeps it unsubmitted;
+    `answered=False, total=Decimal(92)` records a total without answers."""
 
     class Meta:
         model = ScoreSheet
@@ -218,25 +217,87 @@ class ScoreSheetFactory(factory.django.DjangoModelFactory):
 
     class Params:
         draft = factory.Trait(status=SheetStatus.DRAFT, submitted_at=None)
+        answered = True
 
-    @factory.post_generation
-    def answers(sheet, create, extracted, **kwargs):
-        if not create:
-            return
-        choices = answer_all(sheet, extracted or pick_best)
-        points = dict(
-            CriterionOption.objects.filter(pk__in=choices.values()).values_list(
-                "pk", "points"
-            )
+    answers = factory.Maybe("answered", factory.PostGeneration(_answer))
+
+
+def result(
+    round: Round,
+    dossier: Dossier,
+    *,
+    mean: str = "91.50",
+    stars: int = 5,
+    outcome: str = Outcome.FORWARDED,
+    target_level: str = EvaluationLevel.NATIONAL,
+) -> RoundResult:
+    """The dossier's entry in the round and its finalised result (three sheets, mean
+    `mean`), without the sheets themselves."""
+    mean = Decimal(mean)
+    return RoundResult.objects.create(
+        entry=RoundEntryFactory(round=round, dossier=dossier),
+        sheet_count=3,
+        mean_total=mean,
+        min_total=mean - 2,
+        max_total=mean + 2,
+        band_stars=stars,
+        stars=stars,
+        outcome=outcome,
+        target_level=target_level,
+        finalised_by=round.created_by,
+    )
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    """A provincial recognition decision of 01/06/2021, recorded by the province."""
+
+    class Meta:
+        model = Decision
+
+    province = factory.LazyFunction(lambda: demo.unit(demo.PROVINCE_CODE))
+    number = factory.Sequence(lambda n: f"{n}/QĐ-UBND-HC")
+    date = datetime.date(2021, 6, 1)
+    signer = "Phạm Thiện Nghĩa"
+    level = EvaluationLevel.PROVINCE
+    recorded_by = factory.LazyFunction(province_user)
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    """An active 3★ certificate and its decision; `valid_from` is the decision's date,
+    and it is valid for three years."""
+
+    class Meta:
+        model = Certificate
+
+    product = factory.SubFactory(ProductFactory)
+    valid_from = datetime.date(2021, 6, 1)
+    decision = factory.SubFactory(
+        DecisionFactory, date=factory.SelfAttribute("..valid_from")
+    )
+    province = factory.LazyFunction(lambda: demo.unit(demo.PROVINCE_CODE))
+    year = factory.LazyAttribute(lambda o: o.valid_from.year)
+    sequence = factory.Sequence(lambda n: n + 1)
+    number = factory.Sequence(lambda n: f"87-TEST-{n:05d}")
+    stars = 3
+    valid_until = factory.LazyAttribute(
+        lambda o: (
+            o.valid_from.replace(year=o.valid_from.year + 3)
+            - datetime.timedelta(days=1)
         )
-        Answer.objects.bulk_create(
-            Answer(
-                sheet=sheet,
-                criterion_id=criterion_id,
-                option_id=option_id,
-                points=points[option_id],
-            )
-            for criterion_id, option_id in choices.items()
-        )
-        sheet.total = sum((points[o] for o in choices.values()), Decimal(0))
-        sheet.save(update_fields=["total"])
+    )
+    status = CertificateStatus.ACTIVE
+
+
+def certify(product: Product, *, stars: int, on: datetime.date) -> Certificate:
+    """Issue a certificate the way the evaluations service does: the product's active
+    certificate becomes superseded and the product carries the new star."""
+    previous = Certificate.objects.filter(product=product, status="active").first()
+    if previous is not None:
+        previous.status = CertificateStatus.SUPERSEDED
+        previous.save(update_fields=["status"])
+    certificate = CertificateFactory(product=product, stars=stars, valid_from=on)
+    if previous is not None:
+        previous.superseded_by = certificate
+        previous.save(update_fields=["superseded_by"])
+    Product.objects.filter(pk=product.pk).update(current_stars=stars)
+    return certificate

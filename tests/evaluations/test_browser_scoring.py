@@ -13,14 +13,9 @@ from playwright.sync_api import expect
 from evaluations import services, sheets
 from evaluations.models import Certificate, Criterion, RoundStatus, ScoreSheet
 from tests.conftest import login
-from tests.evaluations.factories import (
-    DossierFactory,
-    ProducerFactory,
-    RoundFactory,
-    answer_all,
-    pick_index,
-)
-from tests.producers.factories import first_commune
+from tests.evaluations.factories import RoundFactory, answer_all, pick_index
+from tests.producers.factories import ProducerFactory, first_commune
+from tests.products.factories import DossierFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -86,12 +81,19 @@ def test_council_scores_finalises_and_records_the_decision(
     )
     lotus = services.assign_dossier(
         round=round,
-        dossier=DossierFactory(product__producer=nam_huy, product__name="Hạt sen sấy"),
+        dossier=DossierFactory(
+            accepted=True,
+            classification="1048",
+            product__producer=nam_huy,
+            product__name="Hạt sen sấy",
+        ),
         user=secretary.user,
     )
     mango = services.assign_dossier(
         round=round,
-        dossier=DossierFactory(product__name="Xoài sấy dẻo"),
+        dossier=DossierFactory(
+            accepted=True, classification="1048", product__name="Xoài sấy dẻo"
+        ),
         user=secretary.user,
     )
     # The mango was scored earlier by six members; member4 is far below the others.

@@ -16,13 +16,8 @@ from django.urls import get_resolver, reverse
 from evaluations import services, sheets
 from evaluations.certificates import record_decision
 from evaluations.results import finalise_round
-from tests.evaluations.factories import (
-    DossierFactory,
-    RoundFactory,
-    answer_all,
-    pick_index,
-)
-from tests.products.factories import DocumentFactory
+from tests.evaluations.factories import RoundFactory, answer_all, pick_index
+from tests.products.factories import DocumentFactory, DossierFactory
 
 COVERED_URL_NAMES = {
     "evaluations:round-list",
@@ -165,10 +160,14 @@ def objects(board):
     secretary, member = board.secretary.user, board.members[0].user
     round = RoundFactory(council=board.council, created_by=secretary, scoring=True)
     entry = services.assign_dossier(
-        round=round, dossier=DossierFactory(), user=secretary
+        round=round,
+        dossier=DossierFactory(accepted=True, classification="1048"),
+        user=secretary,
     )
     fresh_entry = services.assign_dossier(
-        round=round, dossier=DossierFactory(), user=secretary
+        round=round,
+        dossier=DossierFactory(accepted=True, classification="1048"),
+        user=secretary,
     )
     draft_sheet = sheets.open_sheet(entry=entry, user=member)
     submitted_sheet = sheets.open_sheet(entry=entry, user=board.members[1].user)
@@ -178,10 +177,16 @@ def objects(board):
         choices=answer_all(submitted_sheet),
     )
     preparing = RoundFactory(council=board.council, created_by=secretary)
-    services.assign_dossier(round=preparing, dossier=DossierFactory(), user=secretary)
+    services.assign_dossier(
+        round=preparing,
+        dossier=DossierFactory(accepted=True, classification="1048"),
+        user=secretary,
+    )
     closed = RoundFactory(council=board.council, created_by=secretary, scoring=True)
     closed_entry = services.assign_dossier(
-        round=closed, dossier=DossierFactory(), user=secretary
+        round=closed,
+        dossier=DossierFactory(accepted=True, classification="1048"),
+        user=secretary,
     )
     for council_member in board.everyone:
         sheet = sheets.open_sheet(entry=closed_entry, user=council_member.user)

@@ -8,9 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evaluations.models import (
@@ -24,6 +22,7 @@ from evaluations.models import (
 from evaluations.results import entry_aggregates, finalise_round, quorum_met
 from products.models import DossierStatus
 from tests.evaluations import scenario
+from tests.queries import count_queries_of
 
 
 @pytest.fixture
@@ -98,9 +97,7 @@ def test_aggregate_query_count_does_not_grow_with_entries(provincial):
     council, round = provincial
 
     def count():
-        with CaptureQueriesContext(connection) as queries:
-            entry_aggregates(round=round)
-        return len(queries)
+        return count_queries_of(entry_aggregates, round=round)
 
     first = scenario.entry(
         round=round, dossier=scenario.dossier(product=scenario.product())

@@ -26,13 +26,13 @@ from products.models import DossierStatus, EvaluationLevel, ProductSet
 from tests.evaluations.factories import (
     CouncilFactory,
     CouncilMemberFactory,
-    DossierFactory,
-    ProducerFactory,
     RoundFactory,
     UserFactory,
     answer_all,
     pick_index,
 )
+from tests.producers.factories import ProducerFactory
+from tests.products.factories import DossierFactory
 
 # Rounds ------------------------------------------------------------------------------
 
@@ -109,7 +109,9 @@ def test_opening_scoring_needs_an_entry_and_a_manager(preparing_round, board):
     with pytest.raises(ValidationError):
         services.open_scoring(round=preparing_round, user=board.secretary.user)
     services.assign_dossier(
-        round=preparing_round, dossier=DossierFactory(), user=board.secretary.user
+        round=preparing_round,
+        dossier=DossierFactory(accepted=True, classification="1048"),
+        user=board.secretary.user,
     )
     with pytest.raises(PermissionDenied):
         services.open_scoring(round=preparing_round, user=board.members[0].user)
@@ -123,7 +125,7 @@ def test_opening_scoring_needs_an_entry_and_a_manager(preparing_round, board):
 
 
 def test_assignment_freezes_the_entry_to_the_published_sheet(preparing_round, board):
-    dossier = DossierFactory()
+    dossier = DossierFactory(accepted=True, classification="1048")
     entry = services.assign_dossier(
         round=preparing_round, dossier=dossier, user=board.secretary.user
     )
@@ -143,7 +145,7 @@ def test_assignment_freezes_the_entry_to_the_published_sheet(preparing_round, bo
 
 
 def test_forwarded_dossier_of_the_rounds_level_is_assigned(preparing_round, board):
-    dossier = DossierFactory(forwarded=True)
+    dossier = DossierFactory(forwarded=True, classification="1048")
     services.assign_dossier(
         round=preparing_round, dossier=dossier, user=board.secretary.user
     )
@@ -162,7 +164,7 @@ def test_forwarded_dossier_of_the_rounds_level_is_assigned(preparing_round, boar
     ids=["submitted", "draft", "forwarded-elsewhere", "other-year"],
 )
 def test_ineligible_dossiers_are_refused(preparing_round, board, dossier_kwargs):
-    dossier = DossierFactory(**dossier_kwargs)
+    dossier = DossierFactory(accepted=True, classification="1048", **dossier_kwargs)
     with pytest.raises(ValidationError):
         services.assign_dossier(
             round=preparing_round, dossier=dossier, user=board.secretary.user
@@ -174,20 +176,26 @@ def test_district_council_takes_only_its_districts_dossiers(board):
     round = RoundFactory(council=board.other.council)
     manager = CouncilMemberFactory(council=board.other.council, secretary=True)
     thap_muoi = DossierFactory(
+        accepted=True,
+        classification="1048",
         product__producer=ProducerFactory(
             commune=board.council.unit.children.get(code="872").children.first()
-        )
+        ),
     )
     with pytest.raises(ValidationError, match=thap_muoi.product.name):
         services.assign_dossier(round=round, dossier=thap_muoi, user=manager.user)
-    services.assign_dossier(round=round, dossier=DossierFactory(), user=manager.user)
+    services.assign_dossier(
+        round=round,
+        dossier=DossierFactory(accepted=True, classification="1048"),
+        user=manager.user,
+    )
 
 
 def test_a_set_without_a_published_sheet_is_refused_naming_the_set(
     preparing_round, board
 ):
     product_set = ProductSet.objects.get(classification__code="1048", number=13)
-    dossier = DossierFactory(product__product_set=product_set)
+    dossier = DossierFactory(accepted=True, product__product_set=product_set)
     with pytest.raises(ValidationError) as error:
         services.assign_dossier(
             round=preparing_round, dossier=dossier, user=board.secretary.user
@@ -201,9 +209,10 @@ def test_a_product_classified_under_148_cannot_enter_a_1048_round(
     preparing_round, board
 ):
     dossier = DossierFactory(
+        accepted=True,
         product__product_set=ProductSet.objects.get(
             classification__code="148", number=7
-        )
+        ),
     )
     with pytest.raises(ValidationError):
         services.assign_dossier(
@@ -215,19 +224,21 @@ def test_only_managers_assign_and_never_to_a_closed_round(preparing_round, board
     with pytest.raises(PermissionDenied):
         services.assign_dossier(
             round=preparing_round,
-            dossier=DossierFactory(),
+            dossier=DossierFactory(accepted=True, classification="1048"),
             user=board.members[0].user,
         )
     preparing_round.status = RoundStatus.CLOSED
     preparing_round.save()
     with pytest.raises(ValidationError):
         services.assign_dossier(
-            round=preparing_round, dossier=DossierFactory(), user=board.chair.user
+            round=preparing_round,
+            dossier=DossierFactory(accepted=True, classification="1048"),
+            user=board.chair.user,
         )
 
 
 def test_the_same_dossier_is_not_assigned_twice(preparing_round, board):
-    dossier = DossierFactory()
+    dossier = DossierFactory(accepted=True, classification="1048")
     services.assign_dossier(
         round=preparing_round, dossier=dossier, user=board.secretary.user
     )
@@ -291,7 +302,9 @@ def test_producer_link_is_empty_for_a_stranger(catalogue):
 
 def test_a_linked_member_is_excluded_at_assignment(preparing_round, board):
     linked = board.members[0].user
-    dossier = DossierFactory(product__producer__email=linked.email)
+    dossier = DossierFactory(
+        accepted=True, classification="1048", product__producer__email=linked.email
+    )
     entry = services.assign_dossier(
         round=preparing_round, dossier=dossier, user=board.secretary.user
     )
@@ -378,7 +391,9 @@ def test_a_sheet_is_created_once_on_first_open(scoring_round, board):
 
 def test_no_sheet_before_scoring_opens(preparing_round, board):
     entry = services.assign_dossier(
-        round=preparing_round, dossier=DossierFactory(), user=board.secretary.user
+        round=preparing_round,
+        dossier=DossierFactory(accepted=True, classification="1048"),
+        user=board.secretary.user,
     )
     with pytest.raises(ValidationError):
         sheets.open_sheet(entry=entry, user=board.members[0].user)
@@ -519,6 +534,8 @@ def test_demo_seeds_councils_and_rounds_in_every_state_idempotently(catalogue):
                 name=producer, commune=first_commune(district)
             )
         DossierFactory(
+            accepted=True,
+            classification="1048",
             product__producer=producers[producer],
             product__name=product,
             product__code=f"87-{district}-DEMO-{index:03d}-2021",

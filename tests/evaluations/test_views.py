@@ -9,8 +9,6 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evaluations import services, sheets
@@ -29,7 +27,6 @@ from evaluations.models import (
 )
 from products.models import DossierStatus, ProductSet
 from tests.evaluations.factories import (
-    DossierFactory,
     RoundEntryFactory,
     RoundFactory,
     ScoreSheetFactory,
@@ -37,6 +34,8 @@ from tests.evaluations.factories import (
     answer_all,
     pick_index,
 )
+from tests.products.factories import DossierFactory
+from tests.queries import count_queries
 
 
 def entries(round):
@@ -125,14 +124,21 @@ def test_round_form_keeps_what_was_typed_on_error(board, client_as, personas):
 def test_secretary_assigns_from_the_list_of_eligible_dossiers(
     preparing_round, board, client_as
 ):
-    good = DossierFactory(product__name="Hạt sen sấy giòn")
+    good = DossierFactory(
+        accepted=True, classification="1048", product__name="Hạt sen sấy giòn"
+    )
     no_sheet = DossierFactory(
+        accepted=True,
         product__name="Cà phê hạt",
         product__product_set=ProductSet.objects.get(
             classification__code="1048", number=13
         ),
     )
-    DossierFactory(product__name="Hồ sơ nháp", status=DossierStatus.DRAFT)
+    DossierFactory(
+        classification="1048",
+        product__name="Hồ sơ nháp",
+        status=DossierStatus.DRAFT,
+    )
     client = client_as(board.secretary.user)
     url = reverse("evaluations:round-assign", args=[preparing_round.pk])
     page = client.get(url).text
@@ -148,7 +154,9 @@ def test_secretary_assigns_from_the_list_of_eligible_dossiers(
 
 def test_secretary_opens_scoring_from_the_round_page(preparing_round, board, client_as):
     services.assign_dossier(
-        round=preparing_round, dossier=DossierFactory(), user=board.secretary.user
+        round=preparing_round,
+        dossier=DossierFactory(accepted=True, classification="1048"),
+        user=board.secretary.user,
     )
     client = client_as(board.secretary.user)
     assert "Mở chấm điểm" in client.get(preparing_round.get_absolute_url()).text
@@ -549,13 +557,6 @@ def test_minutes_list_members_results_and_signatures(closed_round, board, client
 
 
 # Query counts --------------------------------------------------------------------------
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 def test_round_list_queries_do_not_grow_with_rounds(board, client_as):

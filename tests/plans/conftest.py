@@ -1,7 +1,11 @@
+from decimal import Decimal
+
 import pytest
 
+from evaluations.catalogue import load_criteria, load_regimes
 from ocop_portal import demo
 from products.catalogue import load_catalogue
+from tests.plans.factories import PlanFactory, TargetFactory
 
 
 @pytest.fixture
@@ -9,6 +13,15 @@ def catalogue(personas):
     """Units, personas and the product classifications."""
     load_catalogue()
     return personas
+
+
+@pytest.fixture
+def evaluation_catalogue(catalogue):
+    """The catalogue with the regimes and the published criteria sheets, for tests
+    with evaluation rounds."""
+    load_regimes()
+    load_criteria()
+    return catalogue
 
 
 @pytest.fixture
@@ -22,24 +35,9 @@ def unit():
 
 
 @pytest.fixture
-def eager():
-    """Run tasks in-process for the test, even when REDIS_URL points at a broker."""
-    from ocop_portal.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
-
-
-@pytest.fixture
 def plan_2021(catalogue):
     """The 2021 plan with the scenario's targets, Lai Vung's split included."""
-    from decimal import Decimal
-
-    from tests.plans import factories as f
-
-    plan = f.PlanFactory(number="122/KH-UBND")
+    plan = PlanFactory(number="122/KH-UBND")
     for indicator, value in [
         ("new_products", 49),
         ("upgrades_3_to_4", 20),
@@ -48,8 +46,8 @@ def plan_2021(catalogue):
         ("producers_trained", 100),
         ("sales_points", 3),
     ]:
-        f.TargetFactory(plan=plan, indicator=indicator, target_value=Decimal(value))
-    f.TargetFactory(
+        TargetFactory(plan=plan, indicator=indicator, target_value=Decimal(value))
+    TargetFactory(
         plan=plan,
         indicator="new_products",
         target_value=Decimal(6),

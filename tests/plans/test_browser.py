@@ -8,7 +8,9 @@ from openpyxl import load_workbook
 
 from plans import progress
 from tests.conftest import login
-from tests.plans import factories as f
+from tests.evaluations.factories import certify
+from tests.plans.factories import SalesPointFactory, TrainingFactory, attend
+from tests.products.factories import ProductFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,15 +26,15 @@ def number(text: str) -> float | None:
 @pytest.fixture
 def year_2021(plan_2021, personas):
     for month in (2, 3, 5, 6, 8, 9, 10, 11):
-        f.certify(f.ProductFactory(), stars=3, on=D(2021, month, 12))
+        certify(ProductFactory(), stars=3, on=D(2021, month, 12))
     for month in (4, 7, 9):
-        f.certify(f.ProductFactory(district_code="872"), stars=3, on=D(2021, month, 3))
-    upgraded = f.ProductFactory(district_code="877")
-    f.certify(upgraded, stars=3, on=D(2020, 5, 1))
-    f.certify(upgraded, stars=4, on=D(2021, 9, 1))
-    f.attend(f.TrainingFactory(held_on=D(2021, 5, 25)), personas["laivung"])
-    f.attend(f.TrainingFactory(held_on=D(2021, 9, 14)), personas["thapmuoi"])
-    f.SalesPointFactory(opened_on=D(2021, 10, 15))
+        certify(ProductFactory(district_code="872"), stars=3, on=D(2021, month, 3))
+    upgraded = ProductFactory(district_code="877")
+    certify(upgraded, stars=3, on=D(2020, 5, 1))
+    certify(upgraded, stars=4, on=D(2021, 9, 1))
+    attend(TrainingFactory(held_on=D(2021, 5, 25)), personas["laivung"])
+    attend(TrainingFactory(held_on=D(2021, 9, 14)), personas["thapmuoi"])
+    SalesPointFactory(opened_on=D(2021, 10, 15))
     for day in [D(2021, month, 1) for month in range(1, 13)] + [D(2021, 12, 31)]:
         progress.compute_plan_progress(plan_id=plan_2021.pk, day=day)
     return plan_2021

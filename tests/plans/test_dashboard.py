@@ -7,15 +7,28 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from plans import dashboard as board
 from plans import progress
 from plans.models import TrainingAudience
 from products.models import DossierKind, DossierStatus
-from tests.plans import factories as f
+from tests.evaluations.factories import (
+    CertificateFactory,
+    CouncilMemberFactory,
+    RoundEntryFactory,
+    RoundFactory,
+    ScoreSheetFactory,
+    certify,
+)
+from tests.plans.factories import (
+    SalesPointFactory,
+    TargetFactory,
+    TrainingFactory,
+    attend,
+)
+from tests.products.factories import DossierFactory, ProductFactory
+from tests.queries import count_queries
 
 D = datetime.date
 URL = "/dashboard/"
@@ -31,15 +44,15 @@ def year_2021(plan_2021, personas):
     """Lai Vung: 2 new products; Tháp Mười: 5 new and one upgrade; snapshots for 3
     days and the year end."""
     for _ in range(2):
-        f.certify(f.ProductFactory(), stars=3, on=D(2021, 3, 10))
+        certify(ProductFactory(), stars=3, on=D(2021, 3, 10))
     for _ in range(5):
-        f.certify(f.ProductFactory(district_code="872"), stars=3, on=D(2021, 8, 10))
-    upgraded = f.ProductFactory(district_code="872", name="Mật ong hoa tràm")
-    f.certify(upgraded, stars=3, on=D(2020, 5, 1))
-    f.certify(upgraded, stars=4, on=D(2021, 9, 1))
-    f.attend(f.TrainingFactory(), personas["laivung"])
-    f.DossierFactory(status=DossierStatus.DRAFT)
-    f.DossierFactory(status=DossierStatus.SUBMITTED, kind=DossierKind.UPGRADE)
+        certify(ProductFactory(district_code="872"), stars=3, on=D(2021, 8, 10))
+    upgraded = ProductFactory(district_code="872", name="Mật ong hoa tràm")
+    certify(upgraded, stars=3, on=D(2020, 5, 1))
+    certify(upgraded, stars=4, on=D(2021, 9, 1))
+    attend(TrainingFactory(), personas["laivung"])
+    DossierFactory(status=DossierStatus.DRAFT)
+    DossierFactory(status=DossierStatus.SUBMITTED, kind=DossierKind.UPGRADE)
     compute(plan_2021, D(2021, 3, 1), D(2021, 6, 1), D(2021, 9, 1), D(2021, 12, 31))
     return plan_2021
 
@@ -188,10 +201,10 @@ def test_one_table_can_be_exported_alone(year_2021, client_for):
 
 
 def test_pipeline_counts_dossiers_by_status_and_kind(plan_2021, client_for):
-    f.DossierFactory(status=DossierStatus.SUBMITTED)
-    f.DossierFactory(status=DossierStatus.SUBMITTED, kind=DossierKind.UPGRADE)
-    f.DossierFactory(status=DossierStatus.DRAFT)
-    f.DossierFactory(status=DossierStatus.SUBMITTED, year=2020)
+    DossierFactory(status=DossierStatus.SUBMITTED)
+    DossierFactory(status=DossierStatus.SUBMITTED, kind=DossierKind.UPGRADE)
+    DossierFactory(status=DossierStatus.DRAFT)
+    DossierFactory(status=DossierStatus.SUBMITTED, year=2020)
     data = client_for("province").get(URL, {"year": 2021}).context["board"]
     assert [(r["status"], r["total"], r["kinds"]) for r in data.pipeline] == [
         ("draft", 1, [1, 0, 0]),
@@ -199,19 +212,30 @@ def test_pipeline_counts_dossiers_by_status_and_kind(plan_2021, client_for):
     ]
 
 
-def test_provisional_results_use_the_mean_of_submitted_sheets(plan_2021, client_for):
-    round = f.RoundFactory(status="scoring", closed_at=None)
-    members = [f.member(round.council, f"m{i}") for i in range(3)]
-    strong = f.entry(round, f.DossierFactory(status=DossierStatus.UNDER_EVALUATION))
-    middling = f.entry(round, f.DossierFactory(status=DossierStatus.UNDER_EVALUATION))
-    f.submitted_sheet(strong, members[0], "92")
-    f.submitted_sheet(strong, members[1], "90")
-    f.submitted_sheet(middling, members[0], "60")
+def test_provisional_results_use_the_mean_of_submitted_sheets(
+    plan_2021, evaluation_catalogue, client_for
+):
+    round = RoundFactory(status="scoring", closed_at=None)
+    members = [
+        CouncilMemberFactory(council=round.council, user__username=f"m{i}")
+        for i in range(3)
+    ]
+    strong = RoundEntryFactory(round=round)
+    middling = RoundEntryFactory(round=round)
+    ScoreSheetFactory(
+        entry=strong, member=members[0], total=Decimal(92), answered=False
+    )
+    ScoreSheetFactory(
+        entry=strong, member=members[1], total=Decimal(90), answered=False
+    )
+    ScoreSheetFactory(
+        entry=middling, member=members[0], total=Decimal(60), answered=False
+    )
     # A draft sheet is not counted; an entry without submitted sheets is left out.
     from evaluations.models import ScoreSheet
 
     ScoreSheet.objects.create(entry=middling, member=members[1], total=Decimal(99))
-    f.entry(round, f.DossierFactory(status=DossierStatus.UNDER_EVALUATION))
+    RoundEntryFactory(round=round)
     data = client_for("province").get(URL, {"year": 2021}).context["board"]
     assert [(r["band"], r["total"], r["average"]) for r in data.provisional] == [
         (5, 1, Decimal("91.0")),
@@ -220,11 +244,11 @@ def test_provisional_results_use_the_mean_of_submitted_sheets(plan_2021, client_
 
 
 def test_stars_in_force_at_the_end_of_a_past_year(plan_2021, client_for):
-    product = f.ProductFactory()
-    f.certify(product, stars=3, on=D(2020, 1, 10))
-    f.certify(product, stars=4, on=D(2021, 6, 1))  # supersedes the 3★ in 2021
-    f.certify(f.ProductFactory(), stars=3, on=D(2022, 1, 5))  # not yet in 2021
-    revoked = f.certify(f.ProductFactory(), stars=3, on=D(2021, 2, 1))
+    product = ProductFactory()
+    certify(product, stars=3, on=D(2020, 1, 10))
+    certify(product, stars=4, on=D(2021, 6, 1))  # supersedes the 3★ in 2021
+    certify(ProductFactory(), stars=3, on=D(2022, 1, 5))  # not yet in 2021
+    revoked = certify(ProductFactory(), stars=3, on=D(2021, 2, 1))
     revoked.status = "revoked"
     revoked.status_reason = "Vi phạm"
     revoked.status_changed_at = timezone.make_aware(datetime.datetime(2021, 10, 1))
@@ -237,21 +261,23 @@ def test_stars_in_force_at_the_end_of_a_past_year(plan_2021, client_for):
 
 def test_expiring_and_expired_without_rerating(plan_2021, client_for):
     today = timezone.localdate()
-    soon = f.CertificateFactory(
+    soon = CertificateFactory(
         valid_from=today - datetime.timedelta(days=1000),
         valid_until=today + datetime.timedelta(days=40),
     )
-    f.CertificateFactory(
+    CertificateFactory(
         valid_from=today - datetime.timedelta(days=900),
         valid_until=today + datetime.timedelta(days=200),
     )
-    lapsed = f.CertificateFactory(
+    lapsed = CertificateFactory(
         valid_from=D(2021, 1, 5), valid_until=D(2024, 1, 4), status="expired", year=2021
     )
-    reapplied = f.CertificateFactory(
+    reapplied = CertificateFactory(
         valid_from=D(2021, 1, 5), valid_until=D(2024, 1, 4), status="expired", year=2021
     )
-    f.DossierFactory(product=reapplied.product, year=2023, kind=DossierKind.RERATING)
+    DossierFactory(
+        submitted=True, product=reapplied.product, year=2023, kind=DossierKind.RERATING
+    )
     response = client_for("province").get(URL, {"year": 2021})
     assert list(response.context["expiring"]) == [soon]
     assert list(response.context["expired"]) == [lapsed]
@@ -262,43 +288,41 @@ def test_expiring_and_expired_without_rerating(plan_2021, client_for):
 def _populate(count: int):
     """`count` of everything the dashboard aggregates, in two districts."""
     today = timezone.localdate()
-    round = f.RoundFactory(status="scoring", closed_at=None)
-    member = f.member(round.council, f"m-{count}")
-    training = f.TrainingFactory(audience=TrainingAudience.PRODUCERS)
+    round = RoundFactory(status="scoring", closed_at=None)
+    member = CouncilMemberFactory(council=round.council, user__username=f"m-{count}")
+    training = TrainingFactory(audience=TrainingAudience.PRODUCERS)
     for index in range(count):
         district = "876" if index % 2 else "872"
-        product = f.ProductFactory(district_code=district)
-        f.certify(product, stars=3 + index % 3, on=D(2021, 1 + index % 12, 1))
-        dossier = f.DossierFactory(
-            product=product, status=DossierStatus.UNDER_EVALUATION
+        product = ProductFactory(district_code=district, classification="1048")
+        certify(product, stars=3 + index % 3, on=D(2021, 1 + index % 12, 1))
+        ScoreSheetFactory(
+            entry=RoundEntryFactory(round=round, dossier__product=product),
+            member=member,
+            total=Decimal(50 + index % 50),
+            answered=False,
         )
-        f.submitted_sheet(f.entry(round, dossier), member, str(50 + index % 50))
-        f.attend(training, product.producer)
-        f.SalesPointFactory(district_code=district)
-        f.CertificateFactory(
+        attend(training, product.producer)
+        SalesPointFactory(district_code=district)
+        CertificateFactory(
             valid_from=today - datetime.timedelta(days=1000),
             valid_until=today + datetime.timedelta(days=10 + index),
         )
-        f.CertificateFactory(
+        CertificateFactory(
             valid_from=D(2020, 1, 1), valid_until=D(2023, 1, 1), status="expired"
         )
 
 
-def _dashboard_queries(client) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(URL, {"year": 2021}).status_code == 200
-    return len(queries)
-
-
 @pytest.mark.parametrize("persona", ["province", "laivung"])
-def test_query_count_does_not_grow_with_the_data(plan_2021, client_for, persona):
+def test_query_count_does_not_grow_with_the_data(
+    plan_2021, evaluation_catalogue, client_for, persona
+):
     client = client_for(persona)
     _populate(1)
     compute(plan_2021, D(2021, 6, 1), D(2021, 12, 31))
-    small = _dashboard_queries(client)
+    small = count_queries(client, URL, {"year": 2021})
     _populate(30)
     compute(plan_2021, D(2021, 6, 1), D(2021, 12, 31))
-    large = _dashboard_queries(client)
+    large = count_queries(client, URL, {"year": 2021})
     assert small == large
     assert small <= 20
 
@@ -316,7 +340,7 @@ def test_every_indicator_added_later_shows_without_changing_the_dashboard(
         "showroom_visits", label="Lượt khách tham quan", description="x"
     )(showroom_visits)
     try:
-        f.TargetFactory(plan=plan_2021, indicator="showroom_visits", target_value=5000)
+        TargetFactory(plan=plan_2021, indicator="showroom_visits", target_value=5000)
         compute(plan_2021, D(2021, 12, 31))
         html = client_for("province").get(URL, {"year": 2021}).content.decode()
         assert "Lượt khách tham quan" in html and "1234" in html

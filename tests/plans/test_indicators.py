@@ -7,21 +7,25 @@ import pytest
 
 from accounts.models import Role, User
 from evaluations.models import Outcome
+from ocop_portal import demo
 from plans import indicators
 from plans.indicators import Period
 from plans.models import TrainingAudience
 from products.models import EvaluationLevel
-from tests.plans import factories as f
+from tests.evaluations.factories import CouncilFactory, RoundFactory, certify, result
+from tests.plans.factories import SalesPointFactory, TrainingFactory, attend
+from tests.producers.factories import ProducerFactory
+from tests.products.factories import DossierFactory, ProductFactory
 
 D = datetime.date
 
 
 def period(as_of: datetime.date, year: int = 2021) -> Period:
-    return Period(province_id=f.demo.unit("87").pk, year=year, as_of=as_of)
+    return Period(province_id=demo.unit("87").pk, year=year, as_of=as_of)
 
 
 def ids(*codes: str) -> list[str]:
-    return [str(f.demo.unit(code).pk) for code in codes]
+    return [str(demo.unit(code).pk) for code in codes]
 
 
 @pytest.fixture
@@ -37,8 +41,8 @@ def recognitions(catalogue):
     G: 3★ 11/2021, Tháp Mười          → new
     H: 3★ 2022                        → not in 2021
     """
-    products = {name: f.ProductFactory() for name in "ABCDEFH"}
-    products["G"] = f.ProductFactory(district_code="872")
+    products = {name: ProductFactory() for name in "ABCDEFH"}
+    products["G"] = ProductFactory(district_code="872")
     for name, stars, day in [
         ("A", 3, D(2020, 7, 1)),
         ("A", 4, D(2021, 6, 1)),
@@ -53,7 +57,7 @@ def recognitions(catalogue):
         ("G", 3, D(2021, 11, 15)),
         ("H", 3, D(2022, 2, 1)),
     ]:
-        f.certify(products[name], stars=stars, on=day)
+        certify(products[name], stars=stars, on=day)
     return products
 
 
@@ -78,56 +82,51 @@ def test_upgrades_count_4_star_certificates_after_a_3_star_one(recognitions):
 
 
 def test_a_3_star_2020_product_upgraded_in_2021_is_an_upgrade_not_new(catalogue):
-    product = f.ProductFactory()
-    f.certify(product, stars=3, on=D(2020, 5, 5))
-    f.certify(product, stars=4, on=D(2021, 5, 5))
+    product = ProductFactory()
+    certify(product, stars=3, on=D(2020, 5, 5))
+    certify(product, stars=4, on=D(2021, 5, 5))
     assert indicators.compute("upgrades_3_to_4", period(D(2021, 12, 31))).value == 1
     assert indicators.compute("new_products", period(D(2021, 12, 31))).value == 0
     assert indicators.compute("new_products", period(D(2020, 12, 31), 2020)).value == 1
 
 
 def test_a_rerating_at_the_same_star_counts_as_neither(catalogue):
-    product = f.ProductFactory()
-    f.certify(product, stars=4, on=D(2020, 5, 5))
-    f.certify(product, stars=4, on=D(2021, 5, 5))
+    product = ProductFactory()
+    certify(product, stars=4, on=D(2020, 5, 5))
+    certify(product, stars=4, on=D(2021, 5, 5))
     assert indicators.compute("upgrades_3_to_4", period(D(2021, 12, 31))).value == 0
     assert indicators.compute("new_products", period(D(2021, 12, 31))).value == 0
 
 
 @pytest.fixture
-def forwarded(catalogue):
+def forwarded(evaluation_catalogue):
     """P forwarded to the national council twice in 2021 (two provincial rounds);
     Q forwarded by a district round to the province; R forwarded to national in 2020;
     S recognised 4★ in 2021."""
-    p, q, r, s = (f.ProductFactory() for _ in range(4))
-    first = f.RoundFactory()
-    second = f.RoundFactory(
-        closed_at=datetime.datetime(2021, 11, 20, 9, tzinfo=datetime.UTC)
+    p, q, r, s = (ProductFactory(classification="1048") for _ in range(4))
+    first = RoundFactory(closed=True)
+    second = RoundFactory(
+        closed=True, closed_at=datetime.datetime(2021, 11, 20, 9, tzinfo=datetime.UTC)
     )
-    dossier = f.DossierFactory(product=p)
-    f.result(first, dossier, mean="91.50")
-    f.result(second, dossier, mean="92.00")
-    district_round = f.RoundFactory(
-        level=EvaluationLevel.DISTRICT,
-        council=f.CouncilFactory(
-            level=EvaluationLevel.DISTRICT, unit=f.demo.unit("876")
-        ),
-    )
-    f.result(
+    dossier = DossierFactory(submitted=True, product=p)
+    result(first, dossier, mean="91.50")
+    result(second, dossier, mean="92.00")
+    district_round = RoundFactory(closed=True, council=CouncilFactory(district=True))
+    result(
         district_round,
-        f.DossierFactory(product=q),
+        DossierFactory(submitted=True, product=q),
         mean="75",
         stars=4,
         target_level=EvaluationLevel.PROVINCE,
     )
-    f.result(
-        f.RoundFactory(year=2020),
-        f.DossierFactory(product=r, year=2020),
+    result(
+        RoundFactory(closed=True, year=2020),
+        DossierFactory(submitted=True, product=r, year=2020),
         mean="93",
     )
-    f.result(
-        f.RoundFactory(),
-        f.DossierFactory(product=s),
+    result(
+        RoundFactory(closed=True),
+        DossierFactory(submitted=True, product=s),
         mean="80",
         stars=4,
         outcome=Outcome.RECOGNISED,
@@ -158,17 +157,17 @@ def test_officers_trained_is_the_share_of_district_officers(catalogue):
         jurisdiction=laivung.jurisdiction,
         is_active=False,
     )
-    may = f.TrainingFactory(held_on=D(2021, 5, 20))
-    october = f.TrainingFactory(held_on=D(2021, 10, 1))
-    last_year = f.TrainingFactory(held_on=D(2020, 10, 1))
-    for_producers = f.TrainingFactory(
+    may = TrainingFactory(held_on=D(2021, 5, 20))
+    october = TrainingFactory(held_on=D(2021, 10, 1))
+    last_year = TrainingFactory(held_on=D(2020, 10, 1))
+    for_producers = TrainingFactory(
         held_on=D(2021, 3, 1), audience=TrainingAudience.PRODUCERS
     )
-    f.attend(may, laivung)
-    f.attend(october, chauthanh)
-    f.attend(last_year, thapmuoi)
+    attend(may, laivung)
+    attend(october, chauthanh)
+    attend(last_year, thapmuoi)
     # Only officers' trainings count, even if an officer is listed at another one.
-    f.attend(for_producers, thapmuoi)
+    attend(for_producers, thapmuoi)
 
     june = indicators.compute("officers_trained", period(D(2021, 6, 30)))
     assert june.value == Decimal("33.33")
@@ -180,19 +179,19 @@ def test_officers_trained_is_the_share_of_district_officers(catalogue):
 
 
 def test_producers_trained_is_the_share_of_producers_with_a_dossier(catalogue):
-    p1, p2 = f.ProducerFactory(), f.ProducerFactory()
-    p3 = f.ProducerFactory(district_code="872")
-    p4 = f.ProducerFactory()
+    p1, p2 = ProducerFactory(), ProducerFactory()
+    p3 = ProducerFactory(district_code="872")
+    p4 = ProducerFactory()
     for producer in (p1, p2, p3):
-        f.DossierFactory(product=f.ProductFactory(producer=producer))
+        DossierFactory(submitted=True, product__producer=producer)
     # A second product of p1 does not count p1 twice; p4 only applied in 2020.
-    f.DossierFactory(product=f.ProductFactory(producer=p1))
-    f.DossierFactory(product=f.ProductFactory(producer=p4), year=2020)
-    training = f.TrainingFactory(
+    DossierFactory(submitted=True, product__producer=p1)
+    DossierFactory(submitted=True, product__producer=p4, year=2020)
+    training = TrainingFactory(
         held_on=D(2021, 7, 1), audience=TrainingAudience.PRODUCERS
     )
-    f.attend(training, p1)
-    f.attend(training, p4)
+    attend(training, p1)
+    attend(training, p4)
 
     value = indicators.compute("producers_trained", period(D(2021, 12, 31)))
     assert value.value == Decimal("33.33")
@@ -201,10 +200,10 @@ def test_producers_trained_is_the_share_of_producers_with_a_dossier(catalogue):
 
 
 def test_sales_points_open_at_the_end_of_the_year_or_on_the_day(catalogue):
-    f.SalesPointFactory(opened_on=D(2021, 9, 1))  # Sa Đéc showroom
-    f.SalesPointFactory(opened_on=D(2020, 1, 1), closed_on=D(2021, 3, 31))
-    f.SalesPointFactory(opened_on=D(2022, 2, 1))
-    f.SalesPointFactory(opened_on=D(2021, 5, 1), district_code="872")
+    SalesPointFactory(opened_on=D(2021, 9, 1))  # Sa Đéc showroom
+    SalesPointFactory(opened_on=D(2020, 1, 1), closed_on=D(2021, 3, 31))
+    SalesPointFactory(opened_on=D(2022, 2, 1))
+    SalesPointFactory(opened_on=D(2021, 5, 1), district_code="872")
 
     value = indicators.compute("sales_points", period(D(2021, 12, 31)))
     assert value.value == 2

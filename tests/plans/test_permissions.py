@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from plans.urls import urlpatterns
-from tests.plans import factories as f
+from tests.plans.factories import SalesPointFactory, TrainingFactory, attend
 
 COVERED_URL_NAMES = {
     "plans:dashboard",
@@ -99,9 +99,9 @@ def test_every_url_of_the_app_is_in_the_matrix():
 
 @pytest.fixture
 def objects(plan_2021, personas):
-    training = f.TrainingFactory()
-    attendance = f.attend(training, personas["laivung"])
-    point = f.SalesPointFactory(district_code="876")
+    training = TrainingFactory()
+    attendance = attend(training, personas["laivung"])
+    point = SalesPointFactory(district_code="876")
     return {
         "plan": plan_2021,
         "target": plan_2021.targets.first(),

@@ -13,9 +13,18 @@ from django.db import connection
 
 from evaluations.certificates import record_historic_decision
 from evaluations.signals import recognition_changed
+from ocop_portal import demo
 from plans import progress, services, tasks
 from plans.models import Plan, PlanStatus, ProgressSnapshot, Target
-from tests.plans import factories as f
+from tests.evaluations.factories import certify
+from tests.plans.factories import (
+    PlanFactory,
+    SalesPointFactory,
+    TargetFactory,
+    TrainingFactory,
+)
+from tests.producers.factories import ProducerFactory
+from tests.products.factories import ProductFactory
 
 D = datetime.date
 
@@ -32,9 +41,9 @@ def snapshots(plan, day):
 def test_one_snapshot_per_target_with_the_counted_values(plan_2021, unit):
     laivung, thapmuoi = unit("876"), unit("872")
     for _ in range(2):
-        f.certify(f.ProductFactory(), stars=3, on=D(2021, 3, 1))
-    f.certify(f.ProductFactory(district_code="872"), stars=3, on=D(2021, 4, 1))
-    f.SalesPointFactory(opened_on=D(2021, 9, 1))
+        certify(ProductFactory(), stars=3, on=D(2021, 3, 1))
+    certify(ProductFactory(district_code="872"), stars=3, on=D(2021, 4, 1))
+    SalesPointFactory(opened_on=D(2021, 9, 1))
 
     progress.compute_plan_progress(plan_id=plan_2021.pk, day=D(2021, 12, 31))
 
@@ -54,7 +63,7 @@ def test_rerunning_updates_the_same_rows(plan_2021):
     day = D(2021, 6, 30)
     progress.compute_plan_progress(plan_id=plan_2021.pk, day=day)
     first = {key: (s.pk, s.value) for key, s in snapshots(plan_2021, day).items()}
-    f.certify(f.ProductFactory(), stars=3, on=D(2021, 5, 1))
+    certify(ProductFactory(), stars=3, on=D(2021, 5, 1))
 
     progress.compute_plan_progress(plan_id=plan_2021.pk, day=day)
     progress.compute_plan_progress(plan_id=plan_2021.pk, day=day)
@@ -73,7 +82,7 @@ def test_a_day_after_the_year_is_stored_as_its_last_day(plan_2021):
 
 
 def test_targets_of_an_unregistered_indicator_are_skipped(plan_2021):
-    f.TargetFactory(plan=plan_2021, indicator="retired_indicator")
+    TargetFactory(plan=plan_2021, indicator="retired_indicator")
     rows = progress.compute_plan_progress(plan_id=plan_2021.pk, day=D(2021, 3, 1))
     assert len(rows) == 7
 
@@ -83,10 +92,10 @@ def test_a_deleted_plan_is_a_no_op(db):
 
 
 def test_refresh_computes_only_open_plans_of_the_years(plan_2021):
-    other = f.PlanFactory(year=2022)
-    f.TargetFactory(plan=other)
-    closed = f.PlanFactory(status=PlanStatus.CLOSED)
-    f.TargetFactory(plan=closed)
+    other = PlanFactory(year=2022)
+    TargetFactory(plan=other)
+    closed = PlanFactory(status=PlanStatus.CLOSED)
+    TargetFactory(plan=closed)
     count = progress.refresh_progress(province_id=plan_2021.province_id, years=[2021])
     assert count == 1
     assert ProgressSnapshot.objects.filter(target__plan=plan_2021).count() == 7
@@ -103,11 +112,11 @@ def test_two_concurrent_runs_leave_one_row_per_target_and_day(dong_thap, persona
     from products.catalogue import load_catalogue
 
     load_catalogue()
-    plan = f.PlanFactory()
+    plan = PlanFactory()
     for key in ("new_products", "upgrades_3_to_4", "sales_points", "officers_trained"):
-        f.TargetFactory(plan=plan, indicator=key)
+        TargetFactory(plan=plan, indicator=key)
     for _ in range(3):
-        f.certify(f.ProductFactory(), stars=3, on=D(2021, 2, 1))
+        certify(ProductFactory(), stars=3, on=D(2021, 2, 1))
     day = D(2021, 12, 31)
     errors = []
 
@@ -151,7 +160,7 @@ def test_the_receiver_enqueues_a_refresh_only_on_commit(
 def test_a_recorded_decision_refreshes_the_plan(
     plan_2021, catalogue, eager, django_capture_on_commit_callbacks
 ):
-    product = f.ProductFactory()
+    product = ProductFactory()
     with django_capture_on_commit_callbacks(execute=True):
         record_historic_decision(
             province=plan_2021.province,
@@ -169,7 +178,7 @@ def test_a_recorded_decision_refreshes_the_plan(
 
 
 def test_nightly_job_queues_every_open_plan(plan_2021):
-    f.PlanFactory(status=PlanStatus.CLOSED)
+    PlanFactory(status=PlanStatus.CLOSED)
     with mock.patch.object(tasks.compute_plan_progress, "delay") as delay:
         tasks.nightly_progress()
     delay.assert_called_once_with(plan_2021.pk)
@@ -214,7 +223,7 @@ def test_command_refuses_bad_arguments(plan_2021, args, message):
 def test_recording_attendance_enqueues_a_refresh_on_commit(
     plan_2021, catalogue, django_capture_on_commit_callbacks
 ):
-    training = f.TrainingFactory()
+    training = TrainingFactory()
     with (
         mock.patch.object(tasks.refresh_progress, "delay") as delay,
         django_capture_on_commit_callbacks(execute=True),
@@ -261,7 +270,7 @@ def test_a_new_target_enqueues_its_plan(
             user=catalogue["province"],
             indicator="new_products",
             target_value=Decimal(3),
-            district=f.demo.unit("872"),
+            district=demo.unit("872"),
             note="",
         )
     delay.assert_called_once_with(plan_2021.pk)
@@ -274,9 +283,9 @@ def test_attendance_is_refused_outside_the_officer_s_district_or_audience(
 ):
     from django.core.exceptions import ValidationError
 
-    officers = f.TrainingFactory()
-    producers = f.TrainingFactory(audience="producers")
-    other = f.ProducerFactory(district_code="872")
+    officers = TrainingFactory()
+    producers = TrainingFactory(audience="producers")
+    other = ProducerFactory(district_code="872")
     laivung = catalogue["laivung"]
     with pytest.raises(ValidationError, match="không thuộc địa bàn"):
         services.add_attendance(training=producers, user=laivung, producers=[other])

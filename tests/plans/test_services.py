@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import AuditEvent
 from plans import services, tasks
-from tests.plans import factories as f
+from tests.plans.factories import SalesPointFactory, TrainingFactory
+from tests.producers.factories import first_commune
 
 D = datetime.date
 
@@ -74,7 +75,7 @@ def test_a_target_moved_onto_another_target_s_indicator_is_refused(
 def test_moving_a_training_to_another_year_refreshes_both_years(
     catalogue, django_capture_on_commit_callbacks
 ):
-    training = f.TrainingFactory()
+    training = TrainingFactory()
     with (
         mock.patch.object(tasks.refresh_progress, "delay") as delay,
         django_capture_on_commit_callbacks(execute=True),
@@ -93,14 +94,14 @@ def test_moving_a_training_to_another_year_refreshes_both_years(
 
 
 def test_a_sales_point_moved_to_another_commune_takes_its_district(catalogue, unit):
-    point = f.SalesPointFactory()
+    point = SalesPointFactory()
     services.update_sales_point(
         point=point,
         user=catalogue["province"],
         name=point.name,
         kind=point.kind,
         address="",
-        commune=f.first_commune("876"),
+        commune=first_commune("876"),
         opened_on=point.opened_on,
         closed_on=None,
         note="",
@@ -115,7 +116,7 @@ def test_a_district_officer_may_not_create_a_sales_point(catalogue):
             user=catalogue["laivung"],
             name="Điểm bán OCOP Lai Vung",
             kind="sales_point",
-            commune=f.first_commune("876"),
+            commune=first_commune("876"),
             opened_on=D(2021, 8, 1),
         )
 

@@ -4,12 +4,17 @@ import datetime
 
 import pytest
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 from accounts.models import AuditEvent, Role, User
 from plans.models import Attendance, Plan, SalesPoint, Target, TrainingEvent
-from tests.plans import factories as f
+from tests.plans.factories import (
+    PlanFactory,
+    SalesPointFactory,
+    TargetFactory,
+    TrainingFactory,
+    attend,
+)
+from tests.producers.factories import ProducerFactory
+from tests.queries import count_queries
 
 D = datetime.date
 
@@ -138,7 +143,7 @@ def test_district_officer_records_their_own_officers_and_producers(
     catalogue, client_for, unit
 ):
     client = client_for("laivung")
-    officers = f.TrainingFactory()
+    officers = TrainingFactory()
     page = client.get(f"/trainings/{officers.pk}/")
     candidates = page.context["attendance_form"].fields["attendees"].queryset
     assert list(candidates) == [catalogue["laivung"]]
@@ -149,8 +154,8 @@ def test_district_officer_records_their_own_officers_and_producers(
     assert response.status_code == 302
     assert Attendance.objects.get().district == unit("876")
 
-    producers = f.TrainingFactory(audience="producers")
-    mine, theirs = f.ProducerFactory(), f.ProducerFactory(district_code="872")
+    producers = TrainingFactory(audience="producers")
+    mine, theirs = ProducerFactory(), ProducerFactory(district_code="872")
     response = client.post(
         f"/trainings/{producers.pk}/attendance/", {"attendees": [mine.pk, theirs.pk]}
     )
@@ -165,9 +170,9 @@ def test_district_officer_records_their_own_officers_and_producers(
 def test_district_officer_sees_and_removes_only_their_district_attendees(
     catalogue, client_for
 ):
-    training = f.TrainingFactory()
-    mine = f.attend(training, catalogue["laivung"])
-    theirs = f.attend(training, catalogue["thapmuoi"])
+    training = TrainingFactory()
+    mine = attend(training, catalogue["laivung"])
+    theirs = attend(training, catalogue["thapmuoi"])
     client = client_for("laivung")
     page = client.get(f"/trainings/{training.pk}/")
     assert list(page.context["attendance"]) == [mine]
@@ -176,11 +181,27 @@ def test_district_officer_sees_and_removes_only_their_district_attendees(
     assert list(training.attendance.all()) == [theirs]
 
 
+def test_the_training_list_counts_a_district_officer_s_own_attendees(
+    catalogue, client_for
+):
+    training = TrainingFactory()
+    attend(training, catalogue["laivung"])
+    attend(training, catalogue["thapmuoi"])
+    page = client_for("laivung").get("/trainings/")
+    (row,) = page.context["page_obj"]
+    assert (row.attendee_count, row.mine) == (2, 1)
+    assert "Của huyện bạn" in page.content.decode()
+    assert (
+        "Của huyện bạn"
+        not in client_for("province").get("/trainings/").content.decode()
+    )
+
+
 def test_province_picks_a_district_then_records_its_producers(
     catalogue, client_for, unit
 ):
-    training = f.TrainingFactory(audience="producers")
-    producer = f.ProducerFactory(district_code="872")
+    training = TrainingFactory(audience="producers")
+    producer = ProducerFactory(district_code="872")
     client = client_for("province")
     page = client.get(f"/trainings/{training.pk}/")
     assert page.context["attendance_form"] is None
@@ -198,8 +219,8 @@ def test_province_picks_a_district_then_records_its_producers(
 
 
 def test_the_audience_is_fixed_once_someone_attended(catalogue, client_for):
-    training = f.TrainingFactory()
-    f.attend(training, catalogue["laivung"])
+    training = TrainingFactory()
+    attend(training, catalogue["laivung"])
     response = client_for("province").post(
         f"/trainings/{training.pk}/edit/",
         {
@@ -246,45 +267,39 @@ def test_province_records_a_sales_point_and_closes_it(catalogue, client_for, uni
     ]
 
 
-def _count(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 @pytest.mark.parametrize(
     ("url", "make"),
     [
-        ("/plans/", lambda i: f.TargetFactory(plan=f.PlanFactory())),
-        ("/trainings/", lambda i: f.TrainingFactory()),
-        ("/sales-points/", lambda i: f.SalesPointFactory()),
-        ("/sales-points/?export=xlsx", lambda i: f.SalesPointFactory()),
+        ("/plans/", lambda i: TargetFactory(plan=PlanFactory())),
+        ("/trainings/", lambda i: TrainingFactory()),
+        ("/sales-points/", lambda i: SalesPointFactory()),
+        ("/sales-points/?export=xlsx", lambda i: SalesPointFactory()),
     ],
 )
 def test_list_query_count_does_not_grow_with_rows(catalogue, client_for, url, make):
     client = client_for("province")
     make(0)
-    one = _count(client, url)
+    one = count_queries(client, url)
     for index in range(49):
         make(index + 1)
-    assert _count(client, url) == one
+    assert count_queries(client, url) == one
 
 
 def test_training_detail_query_count_does_not_grow_with_attendees(
     catalogue, client_for
 ):
-    training = f.TrainingFactory()
+    training = TrainingFactory()
     client = client_for("province")
-    f.attend(training, catalogue["laivung"])
-    one = _count(client, f"/trainings/{training.pk}/")
+    attend(training, catalogue["laivung"])
+    one = count_queries(client, f"/trainings/{training.pk}/")
     for index in range(20):
         officer = User.objects.create_user(
             username=f"officer{index}",
             role=Role.DISTRICT_OFFICER,
             jurisdiction=catalogue["laivung"].jurisdiction,
         )
-        f.attend(training, officer)
-    assert _count(client, f"/trainings/{training.pk}/") == one
+        attend(training, officer)
+    assert count_queries(client, f"/trainings/{training.pk}/") == one
 
 
 def test_lists_show_empty_states_and_export(catalogue, client_for):

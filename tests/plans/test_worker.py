@@ -9,11 +9,8 @@ import datetime
 import os
 import signal
 import subprocess
-import sys
 import time
-import uuid
 from decimal import Decimal
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -23,13 +20,13 @@ from django.db import connection
 from evaluations.certificates import record_decision
 from evaluations.models import Outcome
 from evaluations.results import finalise_round
-from ocop_portal.celery import app
 from plans import progress, tasks
 from plans.models import ProgressSnapshot
 from tests.evaluations import scenario
-from tests.plans import factories as f
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.evaluations.factories import certify
+from tests.plans.factories import SalesPointFactory
+from tests.products.factories import ProductFactory
+from tests.queues import private_queue, start_worker
 
 pytestmark = [
     pytest.mark.worker,
@@ -56,46 +53,19 @@ def _test_database_url() -> str:
 @pytest.fixture
 def queue():
     """A queue of this test's own: every task the code sends goes there."""
-    name = f"plans-test-{uuid.uuid4().hex[:12]}"
-    default = app.conf.task_default_queue
-    app.conf.task_default_queue = name
-    yield name
-    app.conf.task_default_queue = default
-    with app.connection_for_write() as conn:
-        channel = conn.default_channel
-        channel.queue_delete(name)
-        # The worker declared an exchange and bindings named after the queue.
-        channel.client.delete(
-            name, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}"
-        )
+    with private_queue("plans-test") as name:
+        yield name
 
 
 class Worker:
     def __init__(self, queue: str, *, visibility_timeout: int = 3600):
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.settings",
-            "DATABASE_URL": _test_database_url(),
-            "CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
-        }
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "ocop_portal",
-                "worker",
-                "--pool=solo",
-                "--queues",
-                queue,
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            env=env,
+        self.process = start_worker(
+            queue,
+            env={
+                "DATABASE_URL": _test_database_url(),
+                "CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
+            },
+            loglevel="INFO",
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -210,8 +180,8 @@ def test_a_worker_killed_mid_job_leaves_no_partial_snapshot(plan_2021, queue):
     before = _values(plan_2021)
     assert all(values == [Decimal(0)] for values in before.values())
 
-    f.certify(f.ProductFactory(), stars=3, on=datetime.date(2021, 5, 4))
-    f.SalesPointFactory(opened_on=datetime.date(2021, 6, 1))
+    certify(ProductFactory(), stars=3, on=datetime.date(2021, 5, 4))
+    SalesPointFactory(opened_on=datetime.date(2021, 6, 1))
     last = plan_2021.targets.order_by("-pk").first()
 
     holder = psycopg2.connect(_test_database_url())

@@ -20,6 +20,11 @@ def officer_of(district: AdministrativeUnit) -> User:
     return user
 
 
+def province_user() -> User:
+    """The provincial officer persona ("province")."""
+    return User.objects.get(username="province")
+
+
 def first_commune(district_code: str) -> AdministrativeUnit:
     return (
         AdministrativeUnit.objects.filter(parent__code=district_code)
@@ -29,12 +34,22 @@ def first_commune(district_code: str) -> AdministrativeUnit:
 
 
 class ProducerFactory(factory.django.DjangoModelFactory):
+    """An enterprise in the first commune of Lai Vung (`district_code` for another
+    district), registered by the district's officer; trait `with_email` gives it an
+    address (expiry reminders go there)."""
+
     class Meta:
         model = Producer
+
+    class Params:
+        district_code = "876"
+        with_email = factory.Trait(
+            email=factory.Sequence(lambda n: f"coso{n}@example.vn")
+        )
 
     kind = ProducerKind.ENTERPRISE
     name = factory.Sequence(lambda n: f"Cơ sở sản xuất số {n}")
     registration_number = factory.Sequence(lambda n: f"{1400100000 + n:010d}")
     legal_representative = "Nguyễn Văn An"
-    commune = factory.LazyFunction(lambda: first_commune("876"))
+    commune = factory.LazyAttribute(lambda o: first_commune(o.district_code))
     created_by = factory.LazyAttribute(lambda o: officer_of(o.commune.parent))

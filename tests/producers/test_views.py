@@ -3,13 +3,12 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AuditEvent
 from producers.models import Producer, ProducerKind
 from tests.producers.factories import ProducerFactory, first_commune
+from tests.queries import count_queries
 
 LIST = reverse("producers:producer-list")
 CREATE = reverse("producers:producer-create")
@@ -140,21 +139,14 @@ def test_export_holds_the_filtered_list(client_for, personas):
     assert rows[1][10] == "Huyện Lai Vung"
 
 
-def _count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
 def test_list_query_count_does_not_grow_with_rows(client_for, personas):
     client = client_for("province")
     ProducerFactory()
-    one = _count_queries(client, LIST)
+    one = count_queries(client, LIST)
     ProducerFactory.create_batch(49)
-    many = _count_queries(client, LIST)
+    many = count_queries(client, LIST)
     assert one == many
-    assert _count_queries(client, reverse("producers:producer-export")) < 15
+    assert count_queries(client, reverse("producers:producer-export")) < 15
 
 
 def test_council_member_without_role_gets_403_on_the_list(client, council_member):

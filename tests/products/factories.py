@@ -12,6 +12,7 @@ from products.models import (
     DossierDocument,
     DossierKind,
     DossierStatus,
+    EvaluationLevel,
     Product,
     ProductSet,
 )
@@ -34,12 +35,22 @@ def product_set(classification: str = "148", number: int = 7) -> ProductSet:
 
 
 class ProductFactory(factory.django.DjangoModelFactory):
+    """A product of set 7 of a producer in Lai Vung. `district_code="872"` places the
+    producer elsewhere; `classification="1048"` takes set 7 of 1048 (the set with a
+    published criteria sheet, for rounds) instead of 148's."""
+
     class Meta:
         model = Product
 
-    producer = factory.SubFactory(ProducerFactory)
+    class Params:
+        district_code = "876"
+        classification = "148"
+
+    producer = factory.SubFactory(
+        ProducerFactory, district_code=factory.SelfAttribute("..district_code")
+    )
     name = factory.Sequence(lambda n: f"Hạt sen sấy loại {n}")
-    product_set = factory.LazyFunction(product_set)
+    product_set = factory.LazyAttribute(lambda o: product_set(o.classification))
     code = factory.Sequence(lambda n: f"87-876-TEST-{n:04d}-2021")
     commune = factory.LazyAttribute(lambda o: o.producer.commune)
     district = factory.LazyAttribute(lambda o: o.producer.district)
@@ -47,16 +58,22 @@ class ProductFactory(factory.django.DjangoModelFactory):
 
 
 class DossierFactory(factory.django.DjangoModelFactory):
+    """A 2021 dossier for a new product, a draft unless a state trait says otherwise;
+    `classification` is its product's (see ProductFactory)."""
+
     class Meta:
         model = Dossier
 
-    product = factory.SubFactory(ProductFactory)
+    product = factory.SubFactory(
+        ProductFactory, classification=factory.SelfAttribute("..classification")
+    )
     year = 2021
     kind = DossierKind.NEW
     district = factory.LazyAttribute(lambda o: o.product.district)
     created_by = factory.LazyAttribute(lambda o: o.product.created_by)
 
     class Params:
+        classification = "148"
         submitted = factory.Trait(
             status=DossierStatus.SUBMITTED,
             submitted_at=factory.LazyFunction(timezone.now),
@@ -75,6 +92,16 @@ class DossierFactory(factory.django.DjangoModelFactory):
             status=DossierStatus.ACCEPTED,
             submitted_at=factory.LazyFunction(timezone.now),
             accepted_at=factory.LazyFunction(timezone.now),
+        )
+        forwarded = factory.Trait(
+            accepted=True,
+            status=DossierStatus.FORWARDED,
+            level=EvaluationLevel.PROVINCE,
+        )
+        under_evaluation = factory.Trait(
+            accepted=True,
+            status=DossierStatus.UNDER_EVALUATION,
+            level=EvaluationLevel.PROVINCE,
         )
 
 

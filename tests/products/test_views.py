@@ -4,8 +4,6 @@ import pytest
 from openpyxl import load_workbook
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AuditEvent
@@ -21,18 +19,12 @@ from tests.products.factories import (
     png_bytes,
     product_set,
 )
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.usefixtures("catalogue")
 
 PRODUCTS = reverse("products:product-list")
 DOSSIERS = reverse("products:dossier-list")
-
-
-def _count_queries(client, url, params=None) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, params or {})
-    assert response.status_code == 200
-    return len(queries)
 
 
 def _pks(response) -> list[int]:
@@ -104,9 +96,9 @@ def test_product_export(client_for, personas):
 def test_product_list_query_count_does_not_grow(client_for, personas):
     client = client_for("province")
     ProductFactory()
-    one = _count_queries(client, PRODUCTS)
+    one = count_queries(client, PRODUCTS)
     ProductFactory.create_batch(49)
-    assert _count_queries(client, PRODUCTS) == one
+    assert count_queries(client, PRODUCTS) == one
 
 
 # Product create, edit, photos ---------------------------------------------------------
@@ -239,10 +231,10 @@ def test_dossier_export(client_for, personas):
 def test_dossier_list_query_count_does_not_grow(client_for, personas):
     client = client_for("province")
     complete(DossierFactory())
-    one = _count_queries(client, DOSSIERS)
+    one = count_queries(client, DOSSIERS)
     for _ in range(49):
         DocumentFactory(dossier=DossierFactory())
-    assert _count_queries(client, DOSSIERS) == one
+    assert count_queries(client, DOSSIERS) == one
 
 
 def test_council_member_gets_403_on_the_lists(client, council_member):

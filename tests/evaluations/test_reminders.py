@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from evaluations import reminders, tasks
 from evaluations.models import CertificateStatus, ExpiryReminder
-from tests.plans import factories as f
+from tests.evaluations.factories import CertificateFactory
+from tests.products.factories import ProductFactory
 
 
 def expiring_certificate(days_left: int, **product):
@@ -22,8 +23,8 @@ def expiring_certificate(days_left: int, **product):
     valid_from = valid_until.replace(year=valid_until.year - 3) + datetime.timedelta(
         days=1
     )
-    return f.CertificateFactory(
-        product=f.ProductFactory(**product),
+    return CertificateFactory(
+        product=ProductFactory(producer__with_email=True, **product),
         valid_from=valid_from,
         valid_until=valid_until,
     )
