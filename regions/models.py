@@ -94,3 +94,67 @@ class AdministrativeUnit(models.Model):
         while unit.parent_id is not None:
             unit = unit.parent
         return unit
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return self.valid_from <= day and (
+            self.valid_to is None or self.valid_to >= day
+        )
+
+    def main_successor(self) -> "AdministrativeUnit | None":
+        """The unit that took over this one's records when it ended (the main one when
+        it was split), or None while it exists."""
+        succession = (
+            self.succeeded_by.filter(main=True).select_related("successor").first()
+        )
+        return succession.successor if succession else None
+
+
+class UnitSuccession(models.Model):
+    """A unit that ended, and a unit that took over (part of) its territory on the day
+    after: on 1/7/2025 each commune of the former Đồng Tháp and Tiền Giang became
+    part of one of the 102 units of the merged province (Resolution 1663/NQ-UBTVQH15).
+
+    A unit split between several successors has one `main` successor: the one its
+    records (producers, products) move to unless someone places them elsewhere.
+    """
+
+    predecessor = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("former unit"),
+        on_delete=models.PROTECT,
+        related_name="succeeded_by",
+    )
+    successor = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("successor unit"),
+        on_delete=models.PROTECT,
+        related_name="succeeds",
+    )
+    main = models.BooleanField(
+        _("main successor"),
+        default=True,
+        help_text=_("Records of the former unit move here by default."),
+    )
+
+    class Meta:
+        verbose_name = _("unit succession")
+        verbose_name_plural = _("unit successions")
+        ordering = ["predecessor__code", "-main", "successor__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"],
+                name="regions_succession_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["predecessor"],
+                condition=Q(main=True),
+                name="regions_succession_one_main",
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")),
+                name="regions_succession_not_itself",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor} → {self.successor}"

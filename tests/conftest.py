@@ -147,3 +147,18 @@ def login(page, username: str, password: str = demo.DEMO_PASSWORD) -> None:
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url("**/portal/")
+
+
+@pytest.fixture
+def merged_dong_thap(dong_thap):
+    """The two-tier reform on top of the 2021 units: the former Tiền Giang, the merged
+    Đồng Tháp (GSO 82) and its 102 units from 1/7/2025, the successions."""
+    from regions.services import MERGED_PROVINCE_CODE, REFORM_DAY, load_two_tier_reform
+
+    if not AdministrativeUnit.objects.filter(
+        code=MERGED_PROVINCE_CODE, valid_from=REFORM_DAY
+    ).exists():
+        load_two_tier_reform()
+    return AdministrativeUnit.objects.get(
+        code=MERGED_PROVINCE_CODE, valid_from=REFORM_DAY
+    )

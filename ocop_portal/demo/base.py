@@ -7,7 +7,7 @@ from accounts.models import Role, User
 from evaluations.catalogue import load_criteria, load_regimes
 from products.catalogue import load_catalogue
 from regions.models import AdministrativeUnit
-from regions.services import load_dong_thap_2021
+from regions.services import load_all_units
 
 DEMO_PASSWORD = "ocop2021"
 DEMO_EMAIL_DOMAIN = "@ocop.dongthap.example"
@@ -124,8 +124,11 @@ def seed_users() -> list[User]:
 
 
 def seed_base(log) -> None:
-    created, updated = load_dong_thap_2021()
-    log(f"Administrative units: {created} created, {updated} already there.")
+    counts = load_all_units()
+    log(
+        f"Administrative units: {counts['created']} created, {counts['updated']} "
+        f"already there, {counts['successions']} successions created."
+    )
     counts = load_catalogue()
     log(f"Product catalogue: {sum(counts.values())} new rows.")
     load_regimes()

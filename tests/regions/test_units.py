@@ -39,4 +39,4 @@ def test_load_units_command_reports_counts(capsys):
     from django.core.management import call_command
 
     call_command("load_units")
-    assert "156 created" in capsys.readouterr().out
+    assert "435 created, 0 updated; 311 successions" in capsys.readouterr().out
