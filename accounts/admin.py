@@ -4,29 +4,29 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdminMixin
 
-from .models import AuditEvent, User
+from .models import AuditEvent, Mandate, User
+
+
+class MandateInline(admin.TabularInline):
+    """Who acts for which unit, from when to when: administrators give and end
+    mandates here (the model refuses a role at the wrong level or a unit that did not
+    exist on the day)."""
+
+    model = Mandate
+    fields = ["role", "unit", "valid_from", "valid_to"]
+    raw_id_fields = ["unit"]
+    extra = 0
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = [
-        "username",
-        "first_name",
-        "last_name",
-        "role",
-        "jurisdiction",
-        "is_active",
-    ]
-    list_filter = ["role", "is_active", "is_staff"]
-    list_select_related = ["jurisdiction"]
-    raw_id_fields = ["jurisdiction"]
+    list_display = ["username", "first_name", "last_name", "organisation", "is_active"]
+    list_filter = ["mandates__role", "is_active", "is_staff"]
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
-        (
-            _("OCOP programme"),
-            {"fields": ["role", "jurisdiction", "organisation", "phone"]},
-        ),
+        (_("OCOP programme"), {"fields": ["organisation", "phone"]}),
     ]
+    inlines = [MandateInline]
 
 
 @admin.register(AuditEvent)

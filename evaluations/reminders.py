@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.jurisdiction import district_officers
+from accounts.jurisdiction import local_officers
 
 from .models import Certificate, CertificateStatus, ExpiryReminder
 
@@ -34,11 +34,12 @@ def due_reminders(*, today: datetime.date, days: int) -> list[int]:
 
 
 def reminder_recipients(certificate: Certificate) -> list[str]:
-    """The producer's email and the district OCOP officers of the product's district."""
+    """The producer's email and the local OCOP officers of the product's place today
+    (its district's, or its commune's or the commune that succeeded it)."""
     product = certificate.product
     emails = [product.producer.email] if product.producer.email else []
     emails += (
-        district_officers(district_id=product.district_id)
+        local_officers(commune_id=product.commune_id, district_id=product.district_id)
         .exclude(email="")
         .order_by("pk")
         .values_list("email", flat=True)

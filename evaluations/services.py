@@ -192,7 +192,11 @@ def eligible_dossiers(round: Round):
     to its level by a lower council."""
     unit_id = round.council.unit_id
     return Dossier.objects.filter(
-        Q(district=unit_id) | Q(district__parent=unit_id),
+        # A district council's dossiers, a province's (through their district until
+        # 30/6/2025, their commune since).
+        Q(district=unit_id)
+        | Q(district__parent=unit_id)
+        | Q(district__isnull=True, product__commune__parent=unit_id),
         Q(status=DossierStatus.ACCEPTED)
         | Q(status=DossierStatus.FORWARDED, level=round.level),
         year=round.year,
@@ -214,7 +218,7 @@ def published_sets(*, classification_id: int) -> list[int]:
 
 def _check_eligible(round: Round, dossier: Dossier) -> None:
     unit_id = round.council.unit_id
-    if unit_id not in (dossier.district_id, dossier.district.parent_id):
+    if unit_id not in (dossier.district_id, dossier.province_pk):
         raise ValidationError(
             _("%(product)s is not in the council's jurisdiction.")
             % {"product": dossier.product}

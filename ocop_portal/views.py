@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.jurisdiction import jurisdiction_of
+from accounts.models import Role
 
 from . import home
 from .celery import HEARTBEAT_CACHE_KEY
@@ -26,7 +27,11 @@ def portal_home(request):
     rounds of the user's councils."""
     user = request.user
     reach = jurisdiction_of(user)
-    context = {"jurisdiction": user.jurisdiction, "rounds": home.council_rounds(user)}
+    context = {
+        "jurisdiction": reach.district or reach.province,
+        "roles": ", ".join(str(Role(role).label) for role in sorted(reach.roles)),
+        "rounds": home.council_rounds(user),
+    }
     districts = []
     if reach.is_district:
         districts = [reach.district]

@@ -1,6 +1,9 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.jurisdiction import jurisdiction_of
+from regions.choices import grouped_by_parent
 from regions.models import AdministrativeUnit, UnitLevel
 
 from . import indicators
@@ -102,16 +105,19 @@ class SalesPointForm(forms.ModelForm):
             "closed_on": _("Set when the point closes; it then no longer counts."),
         }
 
-    def __init__(self, *args, province_id: int, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        communes = AdministrativeUnit.objects.filter(
-            parent__parent_id=province_id, level=UnitLevel.COMMUNE
-        ).select_related("parent")
-        groups: dict[str, list] = {}
-        for commune in communes.order_by("parent__code", "name"):
-            groups.setdefault(commune.parent.name, []).append(
-                (commune.pk, commune.name)
+        # Communes of today in the user's province; a point opened in a commune that
+        # has since ended keeps it.
+        communes = jurisdiction_of(user).communes()
+        if self.instance.commune_id:
+            communes = (
+                AdministrativeUnit.objects.filter(
+                    Q(pk__in=communes.values("pk")) | Q(pk=self.instance.commune_id)
+                )
+                .select_related("parent")
+                .order_by("parent__code", "name")
             )
         field = self.fields["commune"]
         field.queryset = communes
-        field.choices = [("", _("Choose a commune")), *groups.items()]
+        field.choices = [("", _("Choose a commune")), *grouped_by_parent(communes)]

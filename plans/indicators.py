@@ -20,7 +20,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
-from accounts.jurisdiction import district_officers
+from accounts.jurisdiction import local_mandates
 from evaluations.models import Certificate, Outcome, RoundResult
 from producers.models import Producer
 from products.models import Dossier, EvaluationLevel
@@ -246,11 +246,15 @@ def _attended(audience: str, period: Period, **attendee) -> Exists:
     unit=PERCENT,
 )
 def officers_trained(period: Period) -> Value:
-    officers = district_officers(province_id=period.province_id)
-    trained = _attended(TrainingAudience.OFFICERS, period, user=OuterRef("pk"))
+    # The officers in office at the end of the period, by the unit they act for.
+    mandates = local_mandates(province_id=period.province_id, on=period.end)
+    trained = _attended(TrainingAudience.OFFICERS, period, user=OuterRef("user"))
     return _shares(
-        officers.values(district=F("jurisdiction"))
-        .annotate(total=Count("pk"), done=Count("pk", filter=Q(trained)))
+        mandates.values(district=F("unit"))
+        .annotate(
+            total=Count("user", distinct=True),
+            done=Count("user", filter=Q(trained), distinct=True),
+        )
         .order_by()
     )
 

@@ -260,7 +260,7 @@ class SalesPointKind(models.TextChoices):
 class SalesPointQuerySet(models.QuerySet):
     def visible_to(self, user) -> "SalesPointQuerySet":
         return self.filter(
-            jurisdiction_of(user).q(district="district", province="district__parent")
+            jurisdiction_of(user).q(district="district", commune="commune")
         )
 
 
@@ -279,6 +279,8 @@ class SalesPoint(models.Model):
         verbose_name=_("district"),
         on_delete=models.PROTECT,
         related_name="+",
+        null=True,
+        blank=True,
         editable=False,
     )
     opened_on = models.DateField(_("opened on"))
@@ -307,7 +309,8 @@ class SalesPoint(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.district_id = self.commune.parent_id
+        district = self.commune.district
+        self.district_id = district.pk if district else None
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

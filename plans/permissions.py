@@ -54,4 +54,4 @@ def can_remove_attendance(user, attendance) -> bool:
 
 
 def can_manage_sales_points(user, point=None) -> bool:
-    return _manages(user, point.district.parent_id if point else None)
+    return _manages(user, point.commune.province.pk if point else None)

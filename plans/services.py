@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import changes_between, record_created, record_event, snapshot
-from accounts.jurisdiction import district_officers, jurisdiction_of
+from accounts.jurisdiction import jurisdiction_of, local_officers
 from accounts.models import User
 from producers.models import Producer
 from regions.models import AdministrativeUnit
@@ -349,7 +349,8 @@ def attendee_candidates(training: TrainingEvent, user: User, district=None):
     if training.audience == TrainingAudience.OFFICERS:
         present = training.attendance.filter(user__isnull=False).values("user")
         return (
-            district_officers(district_id=district_id, province_id=training.province_id)
+            local_officers(district_id=district_id)
+            .filter(pk__in=local_officers(province_id=training.province_id))
             .exclude(pk__in=present)
             .order_by("last_name", "first_name", "pk")
         )
@@ -459,7 +460,7 @@ def remove_attendance(*, attendance: Attendance, user: User) -> TrainingEvent:
 
 
 def _check_sales_point(user: User, point: SalesPoint) -> None:
-    if point.commune.parent.parent_id != jurisdiction_of(user).province_id:
+    if not jurisdiction_of(user).acts_for_province(point.commune.province.pk):
         raise ValidationError({"commune": _("Choose a commune of the province.")})
 
 
@@ -490,7 +491,7 @@ def create_sales_point(
     point.save()
     record_created(target=point, actor=user, fields=SALES_POINT_FIELDS)
     enqueue_refresh(
-        province_id=point.district.parent_id, years=_years_from(point.opened_on.year)
+        province_id=point.commune.province.pk, years=_years_from(point.opened_on.year)
     )
     return point
 
@@ -527,7 +528,7 @@ def update_sales_point(
         point.save()
         record_event(target=point, actor=user, action="updated", changes=changes)
         enqueue_refresh(
-            province_id=point.district.parent_id,
+            province_id=point.commune.province.pk,
             years=_years_from(min(years[0], point.opened_on.year)),
         )
     return point

@@ -1,7 +1,9 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.jurisdiction import jurisdiction_of
+from regions.models import AdministrativeUnit
 
 from .models import Producer
 from .services import EDITABLE_FIELDS
@@ -30,7 +32,18 @@ class ProducerForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = jurisdiction_of(user).communes()
+        # Communes of today; a producer registered in a commune that has since ended
+        # keeps it until moved to one of today's.
+        communes = jurisdiction_of(user).communes()
+        if self.instance.commune_id:
+            communes = (
+                AdministrativeUnit.objects.filter(
+                    Q(pk__in=communes.values("pk")) | Q(pk=self.instance.commune_id)
+                )
+                .select_related("parent")
+                .order_by("parent__code", "name")
+            )
+        self.fields["commune"].queryset = communes
         self.fields["commune"].empty_label = _("Choose a commune")
 
     def clean_registration_number(self):

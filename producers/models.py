@@ -37,7 +37,7 @@ phone_validator = RegexValidator(
 class ProducerQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ProducerQuerySet":
         return self.filter(
-            jurisdiction_of(user).q(district="district", province="district__parent")
+            jurisdiction_of(user).q(district="district", commune="commune")
         )
 
     def active(self) -> "ProducerQuerySet":
@@ -81,12 +81,15 @@ class Producer(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    # The commune's district, kept on the row for scoping and filtering by district.
+    # The commune's district when the producer was registered, kept on the row for
+    # scoping and filtering; none for a commune of the two-tier government (1/7/2025).
     district = models.ForeignKey(
         AdministrativeUnit,
         verbose_name=_("district"),
         on_delete=models.PROTECT,
         related_name="+",
+        null=True,
+        blank=True,
         editable=False,
     )
     search_text = models.TextField(editable=False, default="")
@@ -120,7 +123,8 @@ class Producer(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.district_id = self.commune.parent_id
+        district = self.commune.district
+        self.district_id = district.pk if district else None
         self.search_text = fold(
             " ".join([self.name, self.registration_number, self.legal_representative])
         )
@@ -131,3 +135,8 @@ class Producer(models.Model):
 
     def get_absolute_url(self):
         return reverse("producers:producer-detail", args=[self.pk])
+
+    @property
+    def province_pk(self) -> int:
+        """The province the producer was registered in."""
+        return self.district.parent_id if self.district_id else self.commune.parent_id

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import changes_between, record_created, record_event, snapshot
 from accounts.models import User
+from core import clock
 from regions.models import AdministrativeUnit
 from regions.text import fold
 
@@ -71,7 +72,21 @@ def similar_producers(
 
 def _check_commune(user: User, commune: AdministrativeUnit) -> None:
     if not can_register_in_commune(user, commune):
-        raise ValidationError({"commune": _("Choose a commune of your district.")})
+        raise ValidationError(
+            {"commune": _("Choose a commune you act for.")}, code="not_your_commune"
+        )
+    today = clock.today()
+    if not commune.is_valid_on(today):
+        raise ValidationError(
+            {
+                "commune": _(
+                    "%(commune)s no longer exists (it ended on %(day)s): choose a "
+                    "commune of today."
+                )
+                % {"commune": commune, "day": commune.valid_to.strftime("%d/%m/%Y")}
+            },
+            code="former_commune",
+        )
 
 
 def _save(producer: Producer) -> None:
@@ -156,7 +171,10 @@ def update_producer(
     producer = Producer.objects.select_for_update().get(pk=producer.pk)
     if not can_edit_producer(user, producer):
         raise PermissionDenied
-    _check_commune(user, commune)
+    # A producer keeps the commune it was registered in, even one that has since
+    # ended; moving it is choosing a commune of today.
+    if commune.pk != producer.commune_id:
+        _check_commune(user, commune)
     before = snapshot(producer, EDITABLE_FIELDS)
     producer.kind = kind
     producer.name = name

@@ -114,7 +114,7 @@ class DocumentType(models.Model):
 class ProductQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ProductQuerySet":
         return self.filter(
-            jurisdiction_of(user).q(district="district", province="district__parent")
+            jurisdiction_of(user).q(district="district", commune="commune")
         )
 
     def active(self) -> "ProductQuerySet":
@@ -163,6 +163,8 @@ class Product(models.Model):
         verbose_name=_("district"),
         on_delete=models.PROTECT,
         related_name="+",
+        null=True,
+        blank=True,
         editable=False,
     )
     # The star of the product's active certificate; written only by the evaluations
@@ -216,6 +218,11 @@ class Product(models.Model):
 
     def get_absolute_url(self):
         return reverse("products:product-detail", args=[self.pk])
+
+    @property
+    def province_pk(self) -> int:
+        """The province the product was registered in."""
+        return self.district.parent_id if self.district_id else self.commune.parent_id
 
 
 class ProductCodeSequence(models.Model):
@@ -311,7 +318,7 @@ class EvaluationLevel(models.TextChoices):
 class DossierQuerySet(models.QuerySet):
     def visible_to(self, user) -> "DossierQuerySet":
         return self.filter(
-            jurisdiction_of(user).q(district="district", province="district__parent")
+            jurisdiction_of(user).q(district="district", commune="product__commune")
         )
 
     def search(self, query: str) -> "DossierQuerySet":
@@ -392,6 +399,8 @@ class Dossier(StatusTransitions, models.Model):
         verbose_name=_("district"),
         on_delete=models.PROTECT,
         related_name="+",
+        null=True,
+        blank=True,
         editable=False,
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -436,6 +445,11 @@ class Dossier(StatusTransitions, models.Model):
 
     def get_absolute_url(self):
         return reverse("products:dossier-detail", args=[self.pk])
+
+    @property
+    def province_pk(self) -> int:
+        """The province of the dossier's product."""
+        return self.product.province_pk
 
     @property
     def is_editable(self) -> bool:

@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import changes_between, record_created, record_event, snapshot
 from accounts.models import User
+from core import clock
 from core.states import InvalidTransition
 from producers.models import Producer
+from regions.models import AdministrativeUnit
 
 from . import uploads
 from .models import (
@@ -61,8 +63,12 @@ def _next_sequence(*, commune, year: int) -> int:
 
 
 def product_code(*, commune, number: int, year: int) -> str:
-    """Province-district-commune-sequence-year, e.g. 87-876-30298-003-2021."""
-    district = commune.parent
+    """Province-district-commune-sequence-year, e.g. 87-876-30298-003-2021; since the
+    two-tier reform (no districts) province-commune-sequence-year, e.g.
+    82-30226-001-2026. A code never changes once given."""
+    district = commune.district
+    if district is None:
+        return f"{commune.parent.code}-{commune.code}-{number:03d}-{year}"
     return f"{district.parent.code}-{district.code}-{commune.code}-{number:03d}-{year}"
 
 
@@ -74,14 +80,15 @@ def _register(
     product_set: ProductSet,
     description: str,
     year: int,
+    commune: AdministrativeUnit,
 ) -> Product:
-    """A new product of the producer's commune, with the next code of the year."""
-    commune = producer.commune
+    """A new product made in `commune`, with the next code of the year there."""
     number = _next_sequence(commune=commune, year=year)
+    district = commune.district
     product = Product(
         producer=producer,
         commune=commune,
-        district_id=commune.parent_id,
+        district_id=district.pk if district else None,
         created_by=user,
         code=product_code(commune=commune, number=number, year=year),
         name=name,
@@ -102,16 +109,20 @@ def create_product(
     description: str = "",
     year: int | None = None,
 ) -> Product:
-    """Register a product of a producer of the officer's district; gives it its code."""
+    """Register a product of a producer the officer acts for; gives it its code. The
+    product is made where the producer is today: a producer registered in a commune
+    that has since been merged makes its new products in the successor unit."""
     if not can_register_products(user, producer):
         raise PermissionDenied
+    today = clock.today()
     product = _register(
         user=user,
         producer=producer,
         name=name,
         product_set=product_set,
         description=description,
-        year=year or timezone.localdate().year,
+        year=year or today.year,
+        commune=producer.commune.current_on(today),
     )
     record_created(target=product, actor=user, fields=[*PRODUCT_FIELDS, "code"])
     return product
@@ -500,8 +511,7 @@ def import_product(
     code of the year it was registered. Provincial officers, or the producer's district
     officer."""
     if not (
-        can_import_records(user, producer.district)
-        or can_register_products(user, producer)
+        can_import_records(user, producer) or can_register_products(user, producer)
     ):
         raise PermissionDenied
     product = _register(
@@ -511,6 +521,7 @@ def import_product(
         product_set=product_set,
         description=description,
         year=year,
+        commune=producer.commune,
     )
     record_event(target=product, actor=user, action="imported")
     return product
@@ -533,7 +544,7 @@ def import_dossier(
     """Record a dossier compiled on paper before the portal, as it stands (draft to
     accepted), with its documents; `files` are (document type, file name, bytes),
     checked like uploads. Provincial officers only; the audit says "imported"."""
-    if not can_import_records(user, product.district):
+    if not can_import_records(user, product):
         raise PermissionDenied
     # Later statuses belong to evaluation rounds, which have their own records.
     if status not in {

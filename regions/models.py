@@ -95,10 +95,36 @@ class AdministrativeUnit(models.Model):
             unit = unit.parent
         return unit
 
+    @property
+    def district(self) -> "AdministrativeUnit | None":
+        """A commune's district; None for a commune of the two-tier government (from
+        1/7/2025 communes are directly under the province)."""
+        if self.parent_id is None or self.parent.level != UnitLevel.DISTRICT:
+            return None
+        return self.parent
+
+    @property
+    def place_name(self) -> str:
+        """A commune as an address reads on its day: "Xã Tân Phước, Huyện Lai Vung" in
+        2021, "Xã Lai Vung" since districts ended."""
+        district = self.district
+        return f"{self.name}, {district.name}" if district else self.name
+
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.valid_from <= day and (
             self.valid_to is None or self.valid_to >= day
         )
+
+    def current_on(self, day: datetime.date) -> "AdministrativeUnit":
+        """This unit if it exists on `day`, else the unit that took over its records
+        (through as many reforms as there were)."""
+        unit = self
+        while not unit.is_valid_on(day):
+            successor = unit.main_successor()
+            if successor is None:
+                break
+            unit = successor
+        return unit
 
     def main_successor(self) -> "AdministrativeUnit | None":
         """The unit that took over this one's records when it ended (the main one when

@@ -9,6 +9,7 @@ import pytest
 
 from django.test import Client
 
+from core import clock
 from ocop_portal import demo
 from regions.models import AdministrativeUnit
 from regions.services import load_dong_thap_2021
@@ -35,6 +36,16 @@ def _media_root(settings, tmp_path):
     """Uploads of a test go to its own directory: no test depends on what an earlier
     run left in a media folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _acting_day(request):
+    """Tests act on a day of the 2021 programme (the demo's day), when the personas'
+    districts existed, unless marked `acting_on(day)`: the rules of who acts where
+    are read for core.clock.today() (see core/clock.py)."""
+    marker = request.node.get_closest_marker("acting_on")
+    with clock.acting_on(marker.args[0] if marker else demo.DEMO_DAY) as day:
+        yield day
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 import pytest
 
+from ocop_portal import demo
 from tests.queries import count_queries
 
 
@@ -42,7 +43,7 @@ def test_provincial_officer_home_shows_every_district(client_for):
 def test_home_numbers_count_only_the_district(client_for, personas):
     from producers.models import Producer
 
-    lai_vung = personas["laivung"].jurisdiction
+    lai_vung = demo.unit("876")
     Producer.objects.create(
         kind="household",
         name="Cơ sở nem Hoàng Khánh",
@@ -68,7 +69,7 @@ def test_home_query_count_does_not_grow_with_data(client_for, personas):
         return count_queries(client, "/portal/")
 
     empty = count()
-    for index, district in enumerate(personas["province"].jurisdiction.children.all()):
+    for index, district in enumerate(demo.unit("87").children.all()):
         for n in range(3):
             Producer.objects.create(
                 kind="household",

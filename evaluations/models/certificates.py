@@ -76,7 +76,11 @@ class CertificateStatus(models.TextChoices):
 class CertificateQuerySet(models.QuerySet):
     def visible_to(self, user) -> "CertificateQuerySet":
         return self.filter(
-            jurisdiction_of(user).q(district="product__district", province="province")
+            jurisdiction_of(user).q(
+                district="product__district",
+                commune="product__commune",
+                province="province",
+            )
         )
 
     def active(self) -> "CertificateQuerySet":

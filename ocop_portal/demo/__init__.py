@@ -3,7 +3,10 @@
 
 from django.db import transaction
 
+from core import clock
+
 from .base import (
+    DEMO_DAY,
     DEMO_PASSWORD,
     PROVINCE_CODE,
     report_logins,
@@ -22,9 +25,11 @@ __all__ = ["DEMO_PASSWORD", "PROVINCE_CODE", "seed", "seed_users", "unit"]
 @transaction.atomic
 def seed(log=print) -> None:
     seed_base(log)
-    # Later stages: producers and dossiers, evaluations, plans (one module each).
-    seed_products(log)
-    seed_history(log)
-    seed_evaluations(log)
-    seed_plans(log)
+    # The 2021 programme is recorded as its officers acted then: the district
+    # officers' mandates ended with their districts on 30/6/2025.
+    with clock.acting_on(DEMO_DAY):
+        seed_products(log)
+        seed_history(log)
+        seed_evaluations(log)
+        seed_plans(log)
     report_logins(log)

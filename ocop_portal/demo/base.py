@@ -3,11 +3,12 @@
 import datetime
 from dataclasses import dataclass
 
-from accounts.models import Role, User
+from accounts.jurisdiction import forget_jurisdiction
+from accounts.models import Mandate, Role, User
 from evaluations.catalogue import load_criteria, load_regimes
 from products.catalogue import load_catalogue
 from regions.models import AdministrativeUnit
-from regions.services import load_all_units
+from regions.services import MERGED_PROVINCE_CODE, REFORM_DAY, load_all_units
 
 DEMO_PASSWORD = "ocop2021"
 DEMO_EMAIL_DOMAIN = "@ocop.dongthap.example"
@@ -82,8 +83,6 @@ def ensure_user(
     username: str,
     first_name: str,
     last_name: str,
-    role: str = "",
-    jurisdiction: AdministrativeUnit | None = None,
     organisation: str = "",
     superuser: bool = False,
 ) -> tuple[User, bool]:
@@ -93,8 +92,6 @@ def ensure_user(
         defaults={
             "first_name": first_name,
             "last_name": last_name,
-            "role": role,
-            "jurisdiction": jurisdiction,
             "organisation": organisation,
             "email": f"{username}{DEMO_EMAIL_DOMAIN}",
             "is_staff": superuser,
@@ -107,18 +104,36 @@ def ensure_user(
     return user, created
 
 
+def ensure_mandate(*, user: User, role: str, unit: AdministrativeUnit) -> Mandate:
+    """The user acts for the unit with this role for as long as the unit exists."""
+    mandate, _created = Mandate.objects.get_or_create(
+        user=user,
+        unit=unit,
+        valid_from=unit.valid_from,
+        defaults={"role": role, "valid_to": unit.valid_to},
+    )
+    forget_jurisdiction(user)
+    return mandate
+
+
 def seed_users() -> list[User]:
+    """The 2021 personas, with their mandates; the provincial ones continue at the
+    merged province from 1/7/2025 when its units are loaded."""
+    merged = AdministrativeUnit.objects.filter(
+        code=MERGED_PROVINCE_CODE, valid_from=REFORM_DAY
+    ).first()
     users = []
     for persona in PERSONAS:
         user, _ = ensure_user(
             username=persona.username,
             first_name=persona.first_name,
             last_name=persona.last_name,
-            role=persona.role,
-            jurisdiction=unit(persona.unit_code),
             organisation=persona.organisation,
             superuser=persona.superuser,
         )
+        ensure_mandate(user=user, role=persona.role, unit=unit(persona.unit_code))
+        if merged is not None and persona.unit_code == PROVINCE_CODE:
+            ensure_mandate(user=user, role=persona.role, unit=merged)
         users.append(user)
     return users
 
@@ -142,15 +157,17 @@ def seed_base(log) -> None:
 def report_logins(log) -> None:
     logins = (
         User.objects.filter(email__endswith=DEMO_EMAIL_DOMAIN)
-        .select_related("jurisdiction")
-        .prefetch_related("council_memberships__council")
+        .prefetch_related("council_memberships__council", "mandates__unit")
         .order_by("pk")
     )
     log(f"Demo logins (password {DEMO_PASSWORD}):")
     for user in logins:
-        duties = [user.get_role_display()] if user.role else []
-        if user.jurisdiction:
-            duties[-1:] = [f"{duties[-1]}, {user.jurisdiction.name}"] if duties else []
+        duties = [
+            f"{mandate.get_role_display()}, {mandate.unit.name}"
+            f" ({mandate.valid_from:%d/%m/%Y}–"
+            f"{mandate.valid_to.strftime('%d/%m/%Y') if mandate.valid_to else ''})"
+            for mandate in user.mandates.all()
+        ]
         duties += [
             f"{membership.get_role_display()} – {membership.council.name}"
             for membership in user.council_memberships.all()

@@ -18,6 +18,7 @@ import datetime
 import random
 
 from accounts.audit import record_event
+from accounts.jurisdiction import local_officers
 from accounts.models import User
 from evaluations.certificates import record_historic_decision
 from evaluations.models import Decision
@@ -278,7 +279,7 @@ def _tax_code(seed: int) -> str:
 
 
 def _officer_for(district) -> User:
-    return User.objects.filter(role="district_officer", jurisdiction=district).order_by(
+    return local_officers(district_id=district.pk).order_by(
         "pk"
     ).first() or User.objects.get(username="province")
 

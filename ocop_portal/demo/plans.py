@@ -20,7 +20,8 @@ figures are just smaller.
 import datetime
 from decimal import Decimal
 
-from accounts.models import Role, User
+from accounts.jurisdiction import local_officers
+from accounts.models import User
 from plans import progress, services
 from plans.models import (
     Plan,
@@ -157,11 +158,7 @@ def _slice(items: list, share: tuple[float, float]) -> list:
 
 def _trainings(user: User) -> int:
     province = unit(PROVINCE_CODE)
-    officers = list(
-        User.objects.filter(
-            role=Role.DISTRICT_OFFICER, is_active=True, jurisdiction__parent=province
-        ).order_by("pk")
-    )
+    officers = list(local_officers(province_id=province.pk).order_by("pk"))
     producers = list(
         Producer.objects.filter(
             pk__in=Dossier.objects.filter(year=YEAR, district__parent=province).values(

@@ -26,7 +26,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.text import slugify
 
 from accounts.audit import record_event
-from accounts.models import Role, User
+from accounts.jurisdiction import local_officers
+from accounts.models import User
 from producers.models import Producer, ProducerKind
 from producers.services import create_producer
 from products import services
@@ -453,11 +454,7 @@ def tax_code(number: int) -> str:
 
 
 def _officer(district) -> User | None:
-    return (
-        User.objects.filter(role=Role.DISTRICT_OFFICER, jurisdiction=district)
-        .order_by("pk")
-        .first()
-    )
+    return local_officers(district_id=district.pk).order_by("pk").first()
 
 
 def _producer(spec: ProducerSpec, index: int, province_user: User) -> Producer:

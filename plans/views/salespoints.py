@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.audit import history_rows
-from accounts.jurisdiction import jurisdiction_of
 from core.exports import Sheet, xlsx_response
 from core.forms import add_service_error
 from core.listing import list_context, wants_export
@@ -80,9 +79,7 @@ def salespoint_list(request):
 def salespoint_create(request):
     if not can_manage_sales_points(request.user):
         raise PermissionDenied
-    form = SalesPointForm(
-        request.POST or None, province_id=jurisdiction_of(request.user).province_id
-    )
+    form = SalesPointForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             point = services.create_sales_point(user=request.user, **form.cleaned_data)
@@ -117,7 +114,7 @@ def salespoint_edit(request, pk: int):
     form = SalesPointForm(
         request.POST or None,
         instance=SalesPoint.objects.get(pk=point.pk),
-        province_id=point.district.parent_id,
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,6 +5,7 @@ models the services use."""
 import itertools
 from decimal import Decimal
 
+from accounts.jurisdiction import local_officers
 from accounts.models import User
 from evaluations.catalogue import load_criteria, load_regimes, published_version_for
 from evaluations.models import (
@@ -44,7 +45,7 @@ def product(
     n = next(_numbers)
     district = demo.unit(district_code)
     commune = district.children.order_by("code").first()
-    officer = User.objects.filter(jurisdiction=district).first() or User.objects.get(
+    officer = local_officers(district_id=district.pk).first() or User.objects.get(
         username="province"
     )
     producer = Producer.objects.create(

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import factory
 
+from accounts.jurisdiction import officer_district
 from accounts.models import User
 from ocop_portal import demo
 from plans.models import (
@@ -36,7 +37,10 @@ class TrainingFactory(factory.django.DjangoModelFactory):
 def attend(training: TrainingEvent, who) -> Attendance:
     if isinstance(who, User):
         return Attendance.objects.create(
-            event=training, user=who, district=who.jurisdiction, recorded_by=who
+            event=training,
+            user=who,
+            district_id=officer_district(who),
+            recorded_by=who,
         )
     return Attendance.objects.create(
         event=training, producer=who, district=who.district, recorded_by=province_user()

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.models import Role, User
+from accounts.models import User
 from evaluations.models import Outcome
 from ocop_portal import demo
 from plans import indicators
@@ -14,7 +14,7 @@ from plans.models import TrainingAudience
 from products.models import EvaluationLevel
 from tests.evaluations.factories import CouncilFactory, RoundFactory, certify, result
 from tests.plans.factories import SalesPointFactory, TrainingFactory, attend
-from tests.producers.factories import ProducerFactory
+from tests.producers.factories import ProducerFactory, give_mandate
 from tests.products.factories import DossierFactory, ProductFactory
 
 D = datetime.date
@@ -151,11 +151,9 @@ def test_officers_trained_is_the_share_of_district_officers(catalogue):
     laivung, thapmuoi, chauthanh = (
         catalogue[name] for name in ("laivung", "thapmuoi", "chauthanh")
     )
-    User.objects.create_user(
-        username="retired",
-        role=Role.DISTRICT_OFFICER,
-        jurisdiction=laivung.jurisdiction,
-        is_active=False,
+    give_mandate(
+        User.objects.create_user(username="retired", is_active=False),
+        demo.unit("876"),
     )
     may = TrainingFactory(held_on=D(2021, 5, 20))
     october = TrainingFactory(held_on=D(2021, 10, 1))

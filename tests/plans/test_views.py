@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from accounts.models import AuditEvent, Role, User
+from accounts.models import AuditEvent, User
+from ocop_portal import demo
 from plans.models import Attendance, Plan, SalesPoint, Target, TrainingEvent
 from tests.plans.factories import (
     PlanFactory,
@@ -13,7 +14,7 @@ from tests.plans.factories import (
     TrainingFactory,
     attend,
 )
-from tests.producers.factories import ProducerFactory
+from tests.producers.factories import ProducerFactory, give_mandate
 from tests.queries import count_queries
 
 D = datetime.date
@@ -293,10 +294,8 @@ def test_training_detail_query_count_does_not_grow_with_attendees(
     attend(training, catalogue["laivung"])
     one = count_queries(client, f"/trainings/{training.pk}/")
     for index in range(20):
-        officer = User.objects.create_user(
-            username=f"officer{index}",
-            role=Role.DISTRICT_OFFICER,
-            jurisdiction=catalogue["laivung"].jurisdiction,
+        officer = give_mandate(
+            User.objects.create_user(username=f"officer{index}"), demo.unit("876")
         )
         attend(training, officer)
     assert count_queries(client, f"/trainings/{training.pk}/") == one

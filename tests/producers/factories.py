@@ -1,22 +1,44 @@
 import factory
 
-from accounts.models import Role, User
+from accounts.jurisdiction import forget_jurisdiction, local_officers
+from accounts.models import Mandate, Role, User
 from producers.models import Producer, ProducerKind
-from regions.models import AdministrativeUnit
+from regions.models import AdministrativeUnit, UnitLevel
 
 
-def officer_of(district: AdministrativeUnit) -> User:
-    """A district officer of `district` (the demo persona where one exists)."""
-    user = User.objects.filter(
-        role=Role.DISTRICT_OFFICER, jurisdiction=district
+def officer_of(unit: AdministrativeUnit) -> User:
+    """The local officer of a district or commune (the demo persona where one
+    exists), acting for it as long as it exists."""
+    user = local_officers(
+        district_id=unit.pk if unit.level == UnitLevel.DISTRICT else None,
+        commune_id=unit.pk if unit.level == UnitLevel.COMMUNE else None,
+        on=unit.valid_from,
     ).first()
     if user is None:
-        user = User.objects.create_user(
-            username=f"officer{district.code}",
-            password="x",
-            role=Role.DISTRICT_OFFICER,
-            jurisdiction=district,
-        )
+        user = User.objects.create_user(username=f"officer{unit.code}", password="x")
+        give_mandate(user, unit)
+    return user
+
+
+def give_mandate(user: User, unit: AdministrativeUnit, role: str | None = None):
+    """Make `user` the officer of `unit` for as long as the unit exists (role by the
+    unit's level unless given)."""
+    role = (
+        role
+        or {
+            UnitLevel.COMMUNE: Role.COMMUNE_OFFICER,
+            UnitLevel.DISTRICT: Role.DISTRICT_OFFICER,
+            UnitLevel.PROVINCE: Role.PROVINCIAL_OFFICER,
+        }[unit.level]
+    )
+    Mandate.objects.create(
+        user=user,
+        role=role,
+        unit=unit,
+        valid_from=unit.valid_from,
+        valid_to=unit.valid_to,
+    )
+    forget_jurisdiction(user)
     return user
 
 
