@@ -77,6 +77,7 @@ def load_regimes(path: Path = DATA_DIR / "regimes.csv") -> int:
                 "min_recognised_stars": _optional_int(row["min_stars"]),
                 "max_recognised_stars": _optional_int(row["max_stars"]),
                 "forward_threshold": Decimal(threshold) if threshold else None,
+                "calendar": row.get("calendar", "").strip(),
             },
         )
     return len(rows)

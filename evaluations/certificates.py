@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
 from accounts.models import User
-from products import services as dossier_services
+from core import clock
+from products import process as dossier_process
 from products.models import Product
 from regions.models import AdministrativeUnit
 
@@ -28,6 +29,7 @@ from .models import (
     CertificateStatus,
     Decision,
     Outcome,
+    RevocationGround,
     Round,
     RoundResult,
     RoundStatus,
@@ -38,6 +40,9 @@ from .permissions import (
     can_revoke_certificate,
 )
 from .signals import recognition_changed
+
+# Decision 26/2026/QĐ-TTg took effect on 22/5/2026: revocations record its grounds.
+GROUNDS_REQUIRED_FROM = datetime.date(2026, 5, 22)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -217,7 +222,7 @@ def record_decision(
             result=result,
             actor=user,
         )
-        dossier_services.decide_dossier(
+        dossier_process.decide_dossier(
             dossier=dossier,
             actor=user,
             reason=_("Recognised %(stars)s★ by decision %(number)s")
@@ -293,18 +298,41 @@ def _end(
 
 @transaction.atomic
 def revoke_certificate(
-    *, certificate: Certificate, user: User, reason: str
+    *,
+    certificate: Certificate,
+    user: User,
+    reason: str,
+    ground: str = "",
+    decided_by: str = "",
 ) -> Certificate:
     """Revoke (thu hồi) an active certificate: provincial officers of its province only,
-    reason required."""
+    reason required. Under 26/2026/QĐ-TTg (from 22/5/2026) the revocation records one
+    of the grounds of Điều 8.1 and the decision that revoked it (the provincial chair's
+    for 3★ and 4★, the Minister's for 5★)."""
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if not can_revoke_certificate(user, certificate):
         raise PermissionDenied
     reason = (reason or "").strip()
+    decided_by = (decided_by or "").strip()
+    errors = {}
     if not reason:
-        raise ValidationError({"reason": _("Give the reason for revoking.")})
+        errors["reason"] = _("Give the reason for revoking.")
+    if ground and ground not in RevocationGround.values:
+        errors["ground"] = _("Choose a ground of Điều 8.")
+    if clock.today() >= GROUNDS_REQUIRED_FROM:
+        if not ground:
+            errors["ground"] = _("Choose the ground for revoking (Điều 8.1).")
+        if not decided_by:
+            errors["decided_by"] = _(
+                "Say which decision revoked it, and who signed it."
+            )
+    if errors:
+        raise ValidationError(errors)
     if certificate.status != CertificateStatus.ACTIVE:
         raise ValidationError(_("Only an active certificate can be revoked."))
+    certificate.revocation_ground = ground
+    certificate.revocation_decision = decided_by
+    certificate.save(update_fields=["revocation_ground", "revocation_decision"])
     _end(certificate, status=CertificateStatus.REVOKED, reason=reason, actor=user)
     _notify(certificate.province_id, certificate.year)
     return certificate

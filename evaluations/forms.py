@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Criterion, Regime, Round
+from .models import AdvisoryReport, Criterion, Regime, Round
 from .permissions import councils_for_new_round
 
 
@@ -116,4 +116,24 @@ class ScoreSheetForm(forms.Form):
             criterion.pk: cleaned[self.field_name(criterion)]
             for criterion in self.criteria
             if cleaned.get(self.field_name(criterion)) is not None
+        }
+
+
+class AdvisoryReportForm(forms.ModelForm):
+    class Meta:
+        model = AdvisoryReport
+        fields = [
+            "team",
+            "findings",
+            "site_visit_on",
+            "supplements_requested",
+            "lab_tests_requested",
+            "recommendation",
+        ]
+        widgets = {
+            "findings": forms.Textarea(attrs={"rows": 4}),
+            "site_visit_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "supplements_requested": forms.Textarea(attrs={"rows": 2}),
+            "lab_tests_requested": forms.Textarea(attrs={"rows": 2}),
+            "recommendation": forms.Textarea(attrs={"rows": 3}),
         }

@@ -171,6 +171,12 @@ def can_see_scores(
 # Certificates ----------------------------------------------------------------------------
 
 
+def can_record_advisory_report(user, dossier) -> bool:
+    """The provincial OCOP office records the advisory team's report (the team
+    reports to the council's chair; the office keeps the dossier)."""
+    return jurisdiction_of(user).acts_for_province(dossier.province_pk)
+
+
 def can_revoke_certificate(user, certificate: Certificate) -> bool:
     """The officers of the certificate's province."""
     return jurisdiction_of(user).acts_for_province(certificate.province_id)

@@ -25,7 +25,7 @@ from products.models import Product, ProductGroup
 from regions.models import AdministrativeUnit
 
 from .certificates import revoke_certificate
-from .models import Certificate, CertificateStatus
+from .models import Certificate, CertificateStatus, RevocationGround
 from .permissions import can_revoke_certificate
 
 PAGE_SIZE = 24
@@ -182,6 +182,7 @@ def certificate_detail(request, pk: int):
         {
             "certificate": certificate,
             "history": history_rows(certificate),
+            "grounds": RevocationGround.choices,
             "can_revoke": can_revoke_certificate(request.user, certificate)
             and certificate.status == CertificateStatus.ACTIVE
             and certificate.valid_until >= today,
@@ -200,6 +201,8 @@ def certificate_revoke(request, pk: int):
             certificate=certificate,
             user=request.user,
             reason=request.POST.get("reason", ""),
+            ground=request.POST.get("ground", ""),
+            decided_by=request.POST.get("decided_by", ""),
         )
     except ValidationError as error:
         for message in error.messages:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
 from accounts.models import User
-from products import services as dossier_services
+from products import process as dossier_process
 from products.models import EvaluationLevel
 
 from . import scoring
@@ -373,15 +373,15 @@ def finalise_round(*, round: Round, user: User) -> list[RoundResult]:
             "outcome": result.get_outcome_display(),
         }
         if outcome == Outcome.FORWARDED:
-            dossier_services.forward_dossier(
+            dossier_process.forward_dossier(
                 dossier=entry.dossier, to_level=target_level, actor=user, reason=reason
             )
         elif outcome == Outcome.RETURNED:
-            dossier_services.send_back_dossier(
+            dossier_process.send_back_dossier(
                 dossier=entry.dossier, to_level=target_level, actor=user, reason=reason
             )
         elif outcome == Outcome.NOT_RECOGNISED:
-            dossier_services.decide_dossier(
+            dossier_process.decide_dossier(
                 dossier=entry.dossier, actor=user, reason=reason
             )
     round.move_to(RoundStatus.CLOSED)

@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import changes_between, record_created, record_event, snapshot
 from accounts.models import User
+from core import clock
 from producers.models import Producer
-from products import services as dossier_services
-from products.models import Dossier, DossierStatus
+from products import process as dossier_process
+from products.models import Dossier, DossierStatus, EvaluationLevel
+from regions.services import LAST_DAY_BEFORE_REFORM
 from regions.text import fold
 
 from .catalogue import published_version_for
@@ -89,6 +91,20 @@ def create_round(
     """
     if not can_create_round_for(user, council):
         raise PermissionDenied
+    if council.level == EvaluationLevel.DISTRICT and (
+        year > LAST_DAY_BEFORE_REFORM.year
+        or not council.unit.is_valid_on(clock.today())
+    ):
+        raise ValidationError(
+            {
+                "council": _(
+                    "District councils ended with the districts on %(day)s "
+                    "(two-tier local government): the provincial council evaluates "
+                    "every product since."
+                )
+                % {"day": LAST_DAY_BEFORE_REFORM.strftime("%d/%m/%Y")}
+            }
+        )
     if not regime.levels.filter(level=council.level).exists():
         raise ValidationError(
             {
@@ -187,9 +203,17 @@ def publish_criteria(*, version: CriteriaVersion, user: User) -> CriteriaVersion
 # Assignment --------------------------------------------------------------------------
 
 
+# Accepted, and reviewed by the advisory team where the dossier's process has one.
+READY = (
+    Q(status=DossierStatus.REVIEWED)
+    | Q(status=DossierStatus.ACCEPTED, process__isnull=True)
+    | Q(status=DossierStatus.ACCEPTED, process__advisory_review=False)
+)
+
+
 def eligible_dossiers(round: Round):
-    """Dossiers the round may take: of its year and jurisdiction, accepted, or forwarded
-    to its level by a lower council."""
+    """Dossiers the round may take: of its year and jurisdiction, accepted (and
+    reviewed where the process asks), or forwarded to its level by a lower council."""
     unit_id = round.council.unit_id
     return Dossier.objects.filter(
         # A district council's dossiers, a province's (through their district until
@@ -197,8 +221,7 @@ def eligible_dossiers(round: Round):
         Q(district=unit_id)
         | Q(district__parent=unit_id)
         | Q(district__isnull=True, product__commune__parent=unit_id),
-        Q(status=DossierStatus.ACCEPTED)
-        | Q(status=DossierStatus.FORWARDED, level=round.level),
+        READY | Q(status=DossierStatus.FORWARDED, level=round.level),
         year=round.year,
     )
 
@@ -231,7 +254,19 @@ def _check_eligible(round: Round, dossier: Dossier) -> None:
     forwarded_here = (
         dossier.status == DossierStatus.FORWARDED and dossier.level == round.level
     )
-    if dossier.status != DossierStatus.ACCEPTED and not forwarded_here:
+    if (
+        dossier.status == DossierStatus.ACCEPTED
+        and not dossier.ready_for_a_round
+        and not forwarded_here
+    ):
+        raise ValidationError(
+            _(
+                "The advisory team has not reported on the dossier of %(product)s "
+                "yet: record its report before assigning the dossier."
+            )
+            % {"product": dossier.product}
+        )
+    if not dossier.ready_for_a_round and not forwarded_here:
         raise ValidationError(
             _(
                 "The dossier of %(product)s is %(status)s: only accepted dossiers, "
@@ -286,7 +321,7 @@ def assign_dossier(*, round: Round, dossier: Dossier, user: User) -> RoundEntry:
     entry = RoundEntry.objects.create(
         round=round, dossier=dossier, criteria=criteria, assigned_by=user
     )
-    dossier_services.start_evaluation(dossier=dossier, level=round.level, actor=user)
+    dossier_process.start_evaluation(dossier=dossier, level=round.level, actor=user)
     record_event(
         target=round,
         actor=user,
@@ -333,8 +368,12 @@ def remove_entry(*, entry: RoundEntry, user: User, reason: str = "") -> Round:
     ).exists()
     entry.exclusions.all().delete()
     entry.delete()
-    dossier_services.withdraw_from_evaluation(
-        dossier=dossier, actor=user, reason=reason, forwarded=forwarded
+    dossier_process.withdraw_from_evaluation(
+        dossier=dossier,
+        actor=user,
+        reason=reason,
+        forwarded=forwarded,
+        reviewed=dossier.advisory_reports.exists(),
     )
     record_event(
         target=round,

@@ -1,12 +1,17 @@
 from django.urls import path
 
 from . import public_views
-from .views import entries, rounds, sheets
+from .views import advisory, entries, rounds, sheets
 
 app_name = "evaluations"
 
 urlpatterns = [
     path("rounds/", rounds.round_list, name="round-list"),
+    path(
+        "dossiers/<int:pk>/advisory-report/",
+        advisory.advisory_report,
+        name="advisory-report",
+    ),
     path("rounds/new/", rounds.round_create, name="round-create"),
     path("rounds/<int:pk>/", rounds.round_detail, name="round-detail"),
     path("rounds/<int:pk>/assign/", rounds.round_assign, name="round-assign"),

@@ -7,7 +7,13 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .models import Classification, DocumentType, ProductGroup, ProductSet
+from .models import (
+    Classification,
+    DocumentType,
+    DossierProcess,
+    ProductGroup,
+    ProductSet,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SET_FILES = {
@@ -47,7 +53,13 @@ def _set_numbers(rule: str, all_numbers: set[int]) -> set[int]:
 
 @transaction.atomic
 def load_catalogue() -> dict[str, int]:
-    counts = {"classifications": 0, "groups": 0, "sets": 0, "document_types": 0}
+    counts = {
+        "classifications": 0,
+        "groups": 0,
+        "sets": 0,
+        "document_types": 0,
+        "processes": 0,
+    }
     groups: dict[tuple[str, str], ProductGroup] = {}
     for row in read_csv(DATA_DIR / "product_groups.csv"):
         classification, created = Classification.objects.update_or_create(
@@ -104,4 +116,35 @@ def load_catalogue() -> dict[str, int]:
         numbers = _set_numbers(row["required_for"], {s.number for s in sets})
         document_type.required_for_sets.set([s for s in sets if s.number in numbers])
         counts["document_types"] += created
+
+    for row in read_csv(DATA_DIR / "dossier_processes.csv"):
+        _process, created = DossierProcess.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "decision": row["decision"],
+                "effective_from": _date(row["effective_from"]),
+                "effective_to": _date(row["effective_to"]),
+                "through_commune": row["through_commune"] == "yes",
+                "commune_check_days": _number(row["commune_check_days"]),
+                "advisory_review": row["advisory_review"] == "yes",
+                "completion_deadline": _date(row["completion_deadline"]),
+                "rerating_completion_deadline": _date(
+                    row["rerating_completion_deadline"]
+                ),
+                "rerating_opens_days": _number(row["rerating_opens_days"]),
+                "rerating_closes_days": _number(row["rerating_closes_days"]),
+                "rerating_decision_days": _number(row["rerating_decision_days"]),
+                "late_rerating_grace_days": _number(row["late_rerating_grace_days"]),
+            },
+        )
+        counts["processes"] += created
     return counts
+
+
+def _date(value: str) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value.strip() else None
+
+
+def _number(value: str) -> int | None:
+    return int(value) if value.strip() else None

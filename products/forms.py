@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Classification,
+    CommuneAssessment,
     DocumentType,
     Dossier,
     DossierKind,
@@ -164,3 +165,34 @@ class ReturnForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class CommuneAssessmentForm(forms.ModelForm):
+    """The commune's report (Mẫu 03) and its conclusion; the service checks that every
+    item is written and that a return gives its reason."""
+
+    class Meta:
+        model = CommuneAssessment
+        fields = [
+            "local_origin",
+            "local_labour",
+            "idea_origin",
+            "local_identity",
+            "conclusion",
+            "reason",
+        ]
+        widgets = {
+            "local_origin": forms.Textarea(attrs={"rows": 2}),
+            "local_labour": forms.Textarea(attrs={"rows": 2}),
+            "idea_origin": forms.Textarea(attrs={"rows": 2}),
+            "local_identity": forms.Textarea(attrs={"rows": 3}),
+            "conclusion": forms.RadioSelect,
+            "reason": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "local_identity": _(
+                "Cultural values, local knowledge of varieties, raw materials and "
+                "production that make the product different (Điều 7.2)."
+            ),
+            "reason": _("Required when the dossier is returned to the producer."),
+        }

@@ -35,6 +35,14 @@ def can_compile_dossier(user, dossier) -> bool:
     return is_local_officer_of(user, dossier)
 
 
+def can_check_at_commune(user, dossier) -> bool:
+    """The officer of the commune that received the dossier checks and proposes it
+    (Điều 7.2 of 26/2026/QĐ-TTg)."""
+    return dossier.commune_id is not None and jurisdiction_of(user).acts_for_place(
+        commune_id=dossier.commune_id, district_id=None
+    )
+
+
 def can_review_dossier(user, dossier) -> bool:
     """Provincial officers of the dossier's province return it for supplement and
     accept it."""

@@ -4,7 +4,6 @@ services call these; each owns its transaction, lock, guard and audit record."""
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +11,6 @@ from django.utils.translation import gettext as _
 from accounts.audit import changes_between, record_created, record_event, snapshot
 from accounts.models import User
 from core import clock
-from core.states import InvalidTransition
 from producers.models import Producer
 from regions.models import AdministrativeUnit
 
@@ -29,12 +27,9 @@ from .models import (
     ProductSet,
 )
 from .permissions import (
-    can_compile_dossier,
     can_edit_dossier,
     can_edit_product,
-    can_import_records,
     can_register_products,
-    can_review_dossier,
 )
 
 PRODUCT_FIELDS = ["name", "product_set", "description"]
@@ -72,7 +67,7 @@ def product_code(*, commune, number: int, year: int) -> str:
     return f"{district.parent.code}-{district.code}-{commune.code}-{number:03d}-{year}"
 
 
-def _register(
+def register_product(
     *,
     user: User,
     producer: Producer,
@@ -115,7 +110,7 @@ def create_product(
     if not can_register_products(user, producer):
         raise PermissionDenied
     today = clock.today()
-    product = _register(
+    product = register_product(
         user=user,
         producer=producer,
         name=name,
@@ -262,7 +257,7 @@ def create_dossier(
     return dossier
 
 
-def _locked(dossier: Dossier) -> Dossier:
+def locked_dossier(dossier: Dossier) -> Dossier:
     return (
         Dossier.objects.select_for_update()
         .select_related("district", "product")
@@ -274,7 +269,7 @@ def _locked(dossier: Dossier) -> Dossier:
 def update_dossier(
     *, dossier: Dossier, user: User, self_assessment_score: Decimal | None
 ) -> Dossier:
-    dossier = _locked(dossier)
+    dossier = locked_dossier(dossier)
     if not can_edit_dossier(user, dossier):
         raise PermissionDenied
     before = snapshot(dossier, DOSSIER_EDITABLE_FIELDS)
@@ -286,7 +281,7 @@ def update_dossier(
     return dossier
 
 
-def _store_document(
+def store_document(
     *,
     dossier: Dossier,
     document_type: DocumentType,
@@ -316,11 +311,11 @@ def add_document(
 ) -> DossierDocument:
     """Check and store an uploaded document. Raises ValidationError for a wrong type
     or size, PermissionDenied when the dossier is not with the officer."""
-    dossier = _locked(dossier)
+    dossier = locked_dossier(dossier)
     if not can_edit_dossier(user, dossier):
         raise PermissionDenied
     checked = uploads.check_document(upload)
-    document = _store_document(
+    document = store_document(
         dossier=dossier,
         document_type=document_type,
         checked=checked,
@@ -339,7 +334,7 @@ def add_document(
 @transaction.atomic
 def remove_document(*, document: DossierDocument, user: User) -> DossierDocument:
     """Take a document off the checklist. The file is kept: it is evidence."""
-    dossier = _locked(document.dossier)
+    dossier = locked_dossier(document.dossier)
     if not can_edit_dossier(user, dossier):
         raise PermissionDenied
     document = DossierDocument.objects.select_for_update().get(pk=document.pk)
@@ -358,223 +353,3 @@ def remove_document(*, document: DossierDocument, user: User) -> DossierDocument
             },
         )
     return document
-
-
-def _move(
-    dossier: Dossier, user: User | None, status: str, *, reason: str = "", fields=()
-):
-    before = dossier.get_status_display()
-    dossier.move_to(status)
-    dossier.save(update_fields=["status", "updated_at", *fields])
-    record_event(
-        target=dossier,
-        actor=user,
-        action="status",
-        changes={"status": [str(before), str(dossier.get_status_display())]},
-        reason=reason,
-    )
-
-
-@transaction.atomic
-def submit_dossier(*, dossier: Dossier, user: User) -> Dossier:
-    """Hand a draft (submit) or a returned dossier (resubmit) to the province.
-
-    Raises PermissionDenied for anyone but the district's officer, InvalidTransition
-    from any other status, ValidationError listing the missing required documents.
-    """
-    dossier = _locked(dossier)
-    if not can_compile_dossier(user, dossier):
-        raise PermissionDenied
-    target = (
-        DossierStatus.RESUBMITTED
-        if dossier.status == DossierStatus.RETURNED
-        else DossierStatus.SUBMITTED
-    )
-    if not dossier.can_move_to(target):
-        raise InvalidTransition(f"{dossier.status} -> {target}")
-    missing = missing_documents(dossier)
-    if missing:
-        raise ValidationError(
-            _("Required documents are missing: %(names)s.")
-            % {"names": "; ".join(document_type.name for document_type in missing)},
-            code="missing_documents",
-        )
-    dossier.submitted_at = timezone.now()
-    _move(dossier, user, target, fields=["submitted_at"])
-    return dossier
-
-
-@transaction.atomic
-def return_dossier(*, dossier: Dossier, user: User, reason: str) -> Dossier:
-    """Send a submitted dossier back to the district for supplement. Reason required."""
-    dossier = _locked(dossier)
-    if not can_review_dossier(user, dossier):
-        raise PermissionDenied
-    if not dossier.can_move_to(DossierStatus.RETURNED):
-        raise InvalidTransition(f"{dossier.status} -> {DossierStatus.RETURNED}")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(
-            {"reason": _("Say what the district must add or correct.")},
-            code="reason_required",
-        )
-    dossier.return_reason = reason
-    _move(
-        dossier, user, DossierStatus.RETURNED, reason=reason, fields=["return_reason"]
-    )
-    return dossier
-
-
-@transaction.atomic
-def accept_dossier(*, dossier: Dossier, user: User) -> Dossier:
-    """Accept a complete dossier: it can now be assigned to an evaluation round."""
-    dossier = _locked(dossier)
-    if not can_review_dossier(user, dossier):
-        raise PermissionDenied
-    if not dossier.awaits_review:
-        raise InvalidTransition(f"{dossier.status} -> {DossierStatus.ACCEPTED}")
-    dossier.accepted_at = timezone.now()
-    _move(dossier, user, DossierStatus.ACCEPTED, fields=["accepted_at"])
-    return dossier
-
-
-# Moves made by the evaluations services (the caller checks who may act) -------------
-
-
-@transaction.atomic
-def start_evaluation(*, dossier: Dossier, level: str, actor: User) -> Dossier:
-    """An accepted or forwarded dossier enters a round at `level`."""
-    dossier = _locked(dossier)
-    dossier.level = level
-    _move(dossier, actor, DossierStatus.UNDER_EVALUATION, fields=["level"])
-    return dossier
-
-
-@transaction.atomic
-def withdraw_from_evaluation(
-    *, dossier: Dossier, actor: User, reason: str, forwarded: bool = False
-) -> Dossier:
-    """Take a dossier out of a round before results: back to where it waited before,
-    accepted, or forwarded to this level by a lower council (`forwarded`)."""
-    dossier = _locked(dossier)
-    target = DossierStatus.FORWARDED if forwarded else DossierStatus.ACCEPTED
-    # The table's other ways into these statuses are the province's acceptance and a
-    # round's result; here only a dossier under evaluation may go back.
-    if dossier.status != DossierStatus.UNDER_EVALUATION:
-        raise InvalidTransition(f"{dossier.status} -> {target}")
-    _move(dossier, actor, target, reason=reason)
-    return dossier
-
-
-@transaction.atomic
-def forward_dossier(
-    *, dossier: Dossier, to_level: str, actor: User, reason: str
-) -> Dossier:
-    """The round's result sends the dossier to the next level."""
-    dossier = _locked(dossier)
-    dossier.level = to_level
-    _move(dossier, actor, DossierStatus.FORWARDED, reason=reason, fields=["level"])
-    return dossier
-
-
-@transaction.atomic
-def send_back_dossier(
-    *, dossier: Dossier, to_level: str, actor: User, reason: str
-) -> Dossier:
-    """A higher council sends the product back to a lower level for a lower rating:
-    the dossier waits there as forwarded (to be evaluated or decided at that level)."""
-    dossier = _locked(dossier)
-    dossier.level = to_level
-    _move(dossier, actor, DossierStatus.FORWARDED, reason=reason, fields=["level"])
-    return dossier
-
-
-@transaction.atomic
-def decide_dossier(*, dossier: Dossier, actor: User, reason: str) -> Dossier:
-    """The evaluation of this dossier is over (recognised or not)."""
-    dossier = _locked(dossier)
-    _move(dossier, actor, DossierStatus.DECIDED, reason=reason)
-    return dossier
-
-
-@transaction.atomic
-def import_product(
-    *,
-    user: User,
-    producer: Producer,
-    name: str,
-    product_set: ProductSet,
-    year: int,
-    description: str = "",
-) -> Product:
-    """Record a product that existed before the portal (e.g. recognised in 2019), with a
-    code of the year it was registered. Provincial officers, or the producer's district
-    officer."""
-    if not (
-        can_import_records(user, producer) or can_register_products(user, producer)
-    ):
-        raise PermissionDenied
-    product = _register(
-        user=user,
-        producer=producer,
-        name=name,
-        product_set=product_set,
-        description=description,
-        year=year,
-        commune=producer.commune,
-    )
-    record_event(target=product, actor=user, action="imported")
-    return product
-
-
-# Records from before the portal -----------------------------------------------------
-
-
-@transaction.atomic
-def import_dossier(
-    *,
-    user: User,
-    product: Product,
-    year: int,
-    kind: str,
-    status: str,
-    files: list[tuple[DocumentType, str, bytes]],
-    return_reason: str = "",
-) -> Dossier:
-    """Record a dossier compiled on paper before the portal, as it stands (draft to
-    accepted), with its documents; `files` are (document type, file name, bytes),
-    checked like uploads. Provincial officers only; the audit says "imported"."""
-    if not can_import_records(user, product):
-        raise PermissionDenied
-    # Later statuses belong to evaluation rounds, which have their own records.
-    if status not in {
-        *Dossier.EDITABLE,
-        *Dossier.AWAITING_REVIEW,
-        DossierStatus.ACCEPTED,
-    }:
-        raise InvalidTransition(f"import as {status}")
-    now = timezone.now()
-    dossier = Dossier.objects.create(
-        product=product,
-        year=year,
-        kind=kind,
-        status=status,
-        district_id=product.district_id,
-        return_reason=return_reason,
-        submitted_at=None if status == DossierStatus.DRAFT else now,
-        accepted_at=now if status == DossierStatus.ACCEPTED else None,
-        created_by=user,
-    )
-    for document_type, name, content in files:
-        checked = uploads.check_document(SimpleUploadedFile(name, content))
-        _store_document(
-            dossier=dossier, document_type=document_type, checked=checked, user=user
-        )
-    record_event(
-        target=dossier,
-        actor=user,
-        action="imported",
-        changes=changes_between({}, snapshot(dossier, ["year", "kind", "status"])),
-        reason=return_reason,
-    )
-    return dossier

@@ -40,4 +40,9 @@ urlpatterns = [
     path("dossiers/<int:pk>/submit/", dossiers.dossier_submit, name="dossier-submit"),
     path("dossiers/<int:pk>/return/", dossiers.dossier_return, name="dossier-return"),
     path("dossiers/<int:pk>/accept/", dossiers.dossier_accept, name="dossier-accept"),
+    path(
+        "dossiers/<int:pk>/commune-check/",
+        dossiers.dossier_commune_check,
+        name="dossier-commune-check",
+    ),
 ]

@@ -2,6 +2,7 @@
 rounds, score sheets and results in rounds.py; decisions and certificates in
 certificates.py. Every public name is importable from `evaluations.models`."""
 
+from .advisory import AdvisoryReport
 from .certificates import (
     Certificate,
     CertificateQuerySet,
@@ -9,6 +10,7 @@ from .certificates import (
     CertificateStatus,
     Decision,
     ExpiryReminder,
+    RevocationGround,
 )
 from .criteria import (
     LEVEL_ORDER,
@@ -39,6 +41,7 @@ from .rounds import (
 )
 
 __all__ = [
+    "AdvisoryReport",
     "LEVEL_ORDER",
     "Answer",
     "Certificate",
@@ -60,6 +63,7 @@ __all__ = [
     "ExpiryReminder",
     "Outcome",
     "Regime",
+    "RevocationGround",
     "RegimeLevel",
     "Round",
     "RoundEntry",

@@ -73,6 +73,26 @@ class CertificateStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded")
 
 
+class RevocationGround(models.TextChoices):
+    """The grounds of Điều 8.1 of 26/2026/QĐ-TTg for revoking a certificate."""
+
+    FALSE_DOSSIER = "false_dossier", _("a) Untruthful information or a forged dossier")
+    CRITERIA_NOT_MET = (
+        "criteria_not_met",
+        _("b) The product no longer meets the criteria (inspection)"),
+    )
+    VIOLATION = (
+        "violation",
+        _("c) Violations of quality, food safety, environment, IP or labelling law"),
+    )
+    MISUSE_OF_MARK = "misuse_of_mark", _("d) Misuse of the OCOP mark")
+    PRODUCTION_STOPPED = (
+        "production_stopped",
+        _("đ) The producer no longer makes the product"),
+    )
+    OTHER = "other", _("e) Other conclusion of a competent authority")
+
+
 class CertificateQuerySet(models.QuerySet):
     def visible_to(self, user) -> "CertificateQuerySet":
         return self.filter(
@@ -146,6 +166,21 @@ class Certificate(StatusTransitions, models.Model):
     status_changed_at = models.DateTimeField(
         _("status changed at"), null=True, blank=True
     )
+    revocation_ground = models.CharField(
+        _("ground for revocation"),
+        max_length=20,
+        choices=RevocationGround.choices,
+        blank=True,
+    )
+    revocation_decision = models.CharField(
+        _("revocation decided by"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "The decision and who signed it: the provincial chair for 3★ and 4★, the "
+            "Minister for 5★ (Điều 8.2)."
+        ),
+    )
     superseded_by = models.ForeignKey(
         "self",
         verbose_name=_("superseded by"),
@@ -196,6 +231,16 @@ class Certificate(StatusTransitions, models.Model):
 
     def get_absolute_url(self):
         return reverse("evaluations:certificate-detail", args=[self.pk])
+
+    @property
+    def address(self) -> str:
+        """The producer's address with the names of the certificate's day: a 2021
+        certificate reads "Xã Tân Phước, Huyện Lai Vung, Tỉnh Đồng Tháp", one of 2026
+        the commune and the province, with no district."""
+        producer = self.product.producer
+        place = producer.commune.current_on(self.valid_from)
+        parts = [producer.address, place.place_name, self.province.name]
+        return ", ".join(part for part in parts if part)
 
 
 class CertificateSequence(models.Model):

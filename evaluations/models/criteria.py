@@ -1,6 +1,8 @@
 """Regimes (who decides what at which level) and the criteria catalogue: versioned
 scoring sheets, their parts, groups, criteria and answer options."""
 
+import datetime
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -68,6 +70,10 @@ class RegimeLevel(models.Model):
         null=True,
         blank=True,
     )
+    # The rounds the level must hold each year (Điều 5 of 26/2026/QĐ-TTg), as
+    # "MM-DD>MM-DD" pairs, space-separated: dossiers proposed before the first day
+    # are evaluated before the second ("04-30>06-30 10-30>12-30").
+    calendar = models.CharField(_("rounds calendar"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("regime level")
@@ -97,6 +103,18 @@ class RegimeLevel(models.Model):
             self.min_recognised_stars is not None
             and self.min_recognised_stars <= stars <= self.max_recognised_stars
         )
+
+    def rounds_of(self, year: int) -> list[tuple[datetime.date, datetime.date]]:
+        """(proposals by, evaluated by) of the year's rounds; a round whose proposals
+        close early in the year belongs to the rounds evaluated in the spring."""
+        rounds = []
+        for pair in self.calendar.split():
+            proposed, held = (
+                datetime.date.fromisoformat(f"{year}-{part}")
+                for part in pair.split(">")
+            )
+            rounds.append((proposed, held))
+        return sorted(rounds, key=lambda pair: pair[1])
 
 
 # Criteria catalogue ---------------------------------------------------------------------

@@ -4,6 +4,7 @@ interest, members' score sheets and answers, and the finalised results."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -11,9 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.jurisdiction import jurisdiction_of
+from core import clock
 from core.states import StatusTransitions
 from products.models import Dossier, EvaluationLevel
-from regions.models import AdministrativeUnit
+from regions.models import AdministrativeUnit, UnitLevel
 
 from .criteria import CriteriaVersion, Criterion, CriterionOption, Regime
 
@@ -40,6 +42,30 @@ class Council(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        # Councils are formed for the units of today: no district council after the
+        # districts ended (30/6/2025).
+        if (
+            self.pk is None
+            and self.unit_id
+            and not self.unit.is_valid_on(clock.today())
+        ):
+            raise ValidationError(
+                {
+                    "unit": _(
+                        "%(unit)s no longer exists: a council is formed for a unit "
+                        "of today."
+                    )
+                    % {"unit": self.unit}
+                }
+            )
+        level = {"district": UnitLevel.DISTRICT, "province": UnitLevel.PROVINCE}.get(
+            self.level
+        )
+        if self.unit_id and level and self.unit.level != level:
+            raise ValidationError({"unit": _("Choose a unit of the council's level.")})
 
     @property
     def province(self) -> AdministrativeUnit:

@@ -23,7 +23,7 @@ from accounts.models import User
 from evaluations.certificates import record_historic_decision
 from evaluations.models import Decision
 from producers.models import Producer, ProducerKind
-from products import services as product_services
+from products import imports as product_imports
 from products.models import Product, ProductSet
 
 from .base import PROVINCE_CODE, unit
@@ -321,7 +321,7 @@ def _product(producer: Producer, name: str, set_number: int, year: int) -> Produ
     if existing is not None:
         return existing
     officer = producer.created_by
-    return product_services.import_product(
+    return product_imports.import_product(
         user=officer,
         producer=producer,
         name=name,

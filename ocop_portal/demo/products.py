@@ -30,7 +30,7 @@ from accounts.jurisdiction import local_officers
 from accounts.models import User
 from producers.models import Producer, ProducerKind
 from producers.services import create_producer
-from products import services
+from products import imports, process, services
 from products.models import (
     DocumentType,
     Dossier,
@@ -505,7 +505,7 @@ def _product(spec: ProductSpec, producer: Producer, officer, province_user) -> P
             description=spec.description,
             year=YEAR,
         )
-    return services.import_product(
+    return imports.import_product(
         user=officer or province_user,
         producer=producer,
         name=spec.name,
@@ -517,11 +517,11 @@ def _product(spec: ProductSpec, producer: Producer, officer, province_user) -> P
 
 def _review(dossier: Dossier, spec: ProductSpec, officer, province_user, index: int):
     """Take a dossier compiled by the officer through its review, up to spec.status."""
-    services.submit_dossier(dossier=dossier, user=officer)
+    process.submit_dossier(dossier=dossier, user=officer)
     if spec.status == SUBMITTED:
         return
     if spec.status in (RETURNED, RESUBMITTED):
-        services.return_dossier(
+        process.return_dossier(
             dossier=dossier,
             user=province_user,
             reason=RETURN_REASONS[index % len(RETURN_REASONS)],
@@ -540,9 +540,9 @@ def _review(dossier: Dossier, spec: ProductSpec, officer, province_user, index: 
             ),
             note="Phiếu kiểm nghiệm mới, bổ sung theo yêu cầu của tỉnh",
         )
-        services.submit_dossier(dossier=dossier, user=officer)
+        process.submit_dossier(dossier=dossier, user=officer)
         return
-    services.accept_dossier(dossier=dossier, user=province_user)
+    process.accept_dossier(dossier=dossier, user=province_user)
 
 
 def _dossier(spec: ProductSpec, product: Product, officer, province_user, index: int):
@@ -556,7 +556,7 @@ def _dossier(spec: ProductSpec, product: Product, officer, province_user, index:
         # Paper dossiers from before the portal, or an upgrade of a product whose
         # earlier dossier was never in it.
         kind = DossierKind.UPGRADE if spec.registered else DossierKind.NEW
-        return services.import_dossier(
+        return imports.import_dossier(
             user=province_user,
             product=product,
             year=YEAR,

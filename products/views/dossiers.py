@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.audit import history_rows
+from core import clock
 from core.exports import Sheet, xlsx_response
 from core.files import private_file_response
 from core.forms import add_service_error
@@ -24,22 +25,39 @@ from producers.permissions import can_view_programme_lists
 
 from .. import uploads
 from ..filters import DossierFilter
-from ..forms import DocumentForm, DossierCreateForm, DossierEditForm, ReturnForm
-from ..models import DocumentType, Dossier, DossierDocument, DossierStatus
+from ..forms import (
+    CommuneAssessmentForm,
+    DocumentForm,
+    DossierCreateForm,
+    DossierEditForm,
+    ReturnForm,
+)
+from ..models import (
+    AssessmentConclusion,
+    DocumentType,
+    Dossier,
+    DossierDocument,
+    DossierStatus,
+)
 from ..permissions import (
+    can_check_at_commune,
     can_compile_dossier,
     can_edit_dossier,
     can_edit_product,
     can_review_dossier,
 )
-from ..services import (
+from ..process import (
     accept_dossier,
+    assess_at_commune,
+    process_on,
+    return_dossier,
+    submit_dossier,
+)
+from ..services import (
     add_document,
     create_dossier,
     remove_document,
     required_document_types,
-    return_dossier,
-    submit_dossier,
     update_dossier,
 )
 from .products import get_product_for_user
@@ -223,19 +241,26 @@ def _checklist(dossier, bound_form=None) -> list[dict]:
 def _render_dossier(request, dossier, *, document_form=None, return_form=None):
     user = request.user
     is_officer = can_compile_dossier(user, dossier)
-    submit_target = (
-        DossierStatus.RESUBMITTED
-        if dossier.status == DossierStatus.RETURNED
-        else DossierStatus.SUBMITTED
-    )
+    # The path the dossier takes: its own process once submitted, today's before.
+    path = dossier.process or process_on(clock.today())
+    to_commune = path is not None and path.through_commune
+    if to_commune:
+        submit_target = DossierStatus.WITH_COMMUNE
+    elif dossier.status == DossierStatus.RETURNED:
+        submit_target = DossierStatus.RESUBMITTED
+    else:
+        submit_target = DossierStatus.SUBMITTED
     can_review = can_review_dossier(user, dossier)
     checklist = _checklist(dossier, document_form)
+    assessments = list(dossier.commune_assessments.select_related("assessed_by"))
     return render(
         request,
         "products/dossier_detail.html",
         {
             "dossier": dossier,
             "product": dossier.product,
+            "path": path,
+            "today": clock.today(),
             "checklist": checklist,
             "missing": [
                 row["type"]
@@ -248,11 +273,24 @@ def _render_dossier(request, dossier, *, document_form=None, return_form=None):
                 for document in row["documents"]
                 if document.copied_from_id
             ),
+            "assessments": assessments,
+            "returned_by_commune": dossier.status == DossierStatus.RETURNED
+            and bool(assessments)
+            and assessments[0].conclusion == AssessmentConclusion.RETURN
+            and assessments[0].reason == dossier.return_reason,
+            "advisory_reports": dossier.advisory_reports.select_related("recorded_by"),
             "can_edit": can_edit_dossier(user, dossier),
             "can_submit": is_officer and dossier.can_move_to(submit_target),
-            "is_resubmit": submit_target == DossierStatus.RESUBMITTED,
-            "can_return": can_review and dossier.can_move_to(DossierStatus.RETURNED),
+            "to_commune": to_commune,
+            "is_resubmit": dossier.status == DossierStatus.RETURNED,
+            "can_check": can_check_at_commune(user, dossier)
+            and dossier.status == DossierStatus.WITH_COMMUNE,
+            "can_return": can_review and dossier.status in Dossier.RETURNABLE,
             "can_accept": can_review and dossier.awaits_review,
+            "can_record_advisory": can_review
+            and dossier.status == DossierStatus.ACCEPTED
+            and dossier.process is not None
+            and dossier.process.advisory_review,
             "return_form": return_form or ReturnForm(),
             "allowed_types": uploads.ALLOWED_LABEL,
             "upload_limit": settings.OCOP_UPLOAD_MAX_BYTES,
@@ -419,3 +457,35 @@ def dossier_accept(request, pk: int):
         request, _("Dossier accepted: it can now be assigned to an evaluation round.")
     )
     return redirect(dossier)
+
+
+@require_http_methods(["GET", "POST"])
+def dossier_commune_check(request, pk: int):
+    """The commune's check (Mẫu 03): its report, then the proposal to the province or
+    the return to the producer."""
+    dossier = get_dossier_for_user(request.user, pk)
+    if not can_check_at_commune(request.user, dossier):
+        raise PermissionDenied
+    if dossier.status != DossierStatus.WITH_COMMUNE:
+        return _transition_refused(request, dossier)
+    form = CommuneAssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = assess_at_commune(
+                dossier=dossier, user=request.user, **form.cleaned_data
+            )
+        except InvalidTransition:
+            return _transition_refused(request, dossier)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            if assessment.conclusion == AssessmentConclusion.PROPOSE:
+                messages.success(request, _("Dossier proposed to the province."))
+            else:
+                messages.success(request, _("Dossier returned to the producer."))
+            return redirect(dossier)
+    return render(
+        request,
+        "products/dossier_commune_check.html",
+        {"dossier": dossier, "product": dossier.product, "form": form},
+    )

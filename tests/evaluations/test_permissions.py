@@ -40,6 +40,7 @@ COVERED_URL_NAMES = {
     "evaluations:sheet-reopen",
     "evaluations:certificate-detail",
     "evaluations:certificate-revoke",
+    "evaluations:advisory-report",
 }
 
 PERSONAS = ("anonymous", "laivung", "member", "other", "secretary", "chair", "province")
@@ -141,6 +142,12 @@ MATRIX = {
         "certificate",
         row((405, 403), (405, 404), (405, 404), (405, 404), (405, 404), (405, 302)),
     ),
+    # The province's office records the advisory team's report on an accepted dossier
+    # (an empty POST shows the form's errors); dossiers are scoped like products.
+    "evaluations:advisory-report": (
+        "accepted_dossier",
+        row((403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (200, 200)),
+    ),
 }
 
 
@@ -215,6 +222,7 @@ def objects(board):
         "submitted_sheet": submitted_sheet,
         "preparing": preparing,
         "closed": closed,
+        "accepted_dossier": DossierFactory(accepted=True, classification="1048"),
     }
 
 

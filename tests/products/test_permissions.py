@@ -34,6 +34,7 @@ COVERED_URL_NAMES = {
     "products:dossier-submit",
     "products:dossier-return",
     "products:dossier-accept",
+    "products:dossier-commune-check",
 }
 
 ANON = (302, 302)
@@ -94,6 +95,15 @@ EXPECTED = {
     # On a submitted dossier: an empty reason shows the page with the error.
     "products:dossier-return": _post_only(laivung=403, province=200),
     "products:dossier-accept": _post_only(laivung=403, province=302),
+    # The commune's page: no 2021 persona is a commune officer (tests/products/
+    # test_process.py covers the commune officers of 2026).
+    "products:dossier-commune-check": {
+        "anonymous": ANON,
+        "laivung": (403, 403),
+        "thapmuoi": (404, 404),
+        "province": (403, 403),
+        "council": (404, 404),
+    },
 }
 
 
@@ -129,6 +139,7 @@ def objects(personas):
         "products:dossier-submit": [draft.pk],
         "products:dossier-return": [submitted.pk],
         "products:dossier-accept": [submitted.pk],
+        "products:dossier-commune-check": [submitted.pk],
     }
 
 

@@ -10,7 +10,7 @@ from django.db import connection
 
 from accounts.models import AuditEvent
 from core.states import InvalidTransition
-from products import services
+from products import imports, process, services
 from products.models import (
     DossierKind,
     DossierStatus,
@@ -311,7 +311,7 @@ def test_submit_lists_the_missing_required_documents(personas):
         ),
     )
     with pytest.raises(ValidationError) as error:
-        services.submit_dossier(dossier=dossier, user=personas["laivung"])
+        process.submit_dossier(dossier=dossier, user=personas["laivung"])
     message = error.value.messages[0]
     assert message.startswith("Còn thiếu tài liệu bắt buộc: ")
     assert "Phương án / dự án sản xuất kinh doanh" in message
@@ -335,11 +335,11 @@ def test_tourism_set_needs_no_food_documents(personas):
 def test_return_needs_a_reason_and_shows_it(personas):
     dossier = complete(DossierFactory(submitted=True))
     with pytest.raises(ValidationError) as error:
-        services.return_dossier(dossier=dossier, user=personas["province"], reason=" ")
+        process.return_dossier(dossier=dossier, user=personas["province"], reason=" ")
     assert error.value.message_dict["reason"] == [
         "Nêu rõ huyện cần bổ sung hoặc chỉnh sửa nội dung gì."
     ]
-    services.return_dossier(
+    process.return_dossier(
         dossier=dossier, user=personas["province"], reason="Thiếu kiểm nghiệm"
     )
     dossier.refresh_from_db()
@@ -352,12 +352,10 @@ def test_return_needs_a_reason_and_shows_it(personas):
 
 def test_whole_review_cycle_writes_one_event_per_step(personas):
     dossier = complete(DossierFactory())
-    services.submit_dossier(dossier=dossier, user=personas["laivung"])
-    services.return_dossier(
-        dossier=dossier, user=personas["province"], reason="Bổ sung"
-    )
-    services.submit_dossier(dossier=dossier, user=personas["laivung"])
-    services.accept_dossier(dossier=dossier, user=personas["province"])
+    process.submit_dossier(dossier=dossier, user=personas["laivung"])
+    process.return_dossier(dossier=dossier, user=personas["province"], reason="Bổ sung")
+    process.submit_dossier(dossier=dossier, user=personas["laivung"])
+    process.accept_dossier(dossier=dossier, user=personas["province"])
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.ACCEPTED
     assert dossier.accepted_at and dossier.submitted_at
@@ -412,11 +410,11 @@ def test_update_dossier_does_not_take_a_kind(personas):
 def test_wrong_person_gets_permission_denied(personas, username, action):
     dossier = complete(DossierFactory(submitted=action != "submit"))
     call = {
-        "submit": lambda user: services.submit_dossier(dossier=dossier, user=user),
-        "return": lambda user: services.return_dossier(
+        "submit": lambda user: process.submit_dossier(dossier=dossier, user=user),
+        "return": lambda user: process.return_dossier(
             dossier=dossier, user=user, reason="x"
         ),
-        "accept": lambda user: services.accept_dossier(dossier=dossier, user=user),
+        "accept": lambda user: process.accept_dossier(dossier=dossier, user=user),
     }[action]
     with pytest.raises(PermissionDenied):
         call(personas[username])
@@ -427,7 +425,7 @@ def test_wrong_person_gets_permission_denied(personas, username, action):
 
 def test_import_product_takes_the_code_of_its_year_and_says_imported(personas):
     producer = ProducerFactory()
-    product = services.import_product(
+    product = imports.import_product(
         user=personas["province"],
         producer=producer,
         name="Hạt sen sấy",
@@ -437,7 +435,7 @@ def test_import_product_takes_the_code_of_its_year_and_says_imported(personas):
     assert product.code == f"87-876-{producer.commune.code}-001-2020"
     assert AuditEvent.objects.for_object(product).get().action == "imported"
     with pytest.raises(PermissionDenied):
-        services.import_product(
+        imports.import_product(
             user=personas["thapmuoi"],
             producer=producer,
             name="Mít sấy",
@@ -453,7 +451,7 @@ def test_import_dossier_keeps_checked_documents_and_is_limited_to_review_statuse
     registration = services.required_document_types(
         DossierFactory.build(product=product)
     ).first()
-    dossier = services.import_dossier(
+    dossier = imports.import_dossier(
         user=personas["province"],
         product=product,
         year=2021,
@@ -466,7 +464,7 @@ def test_import_dossier_keeps_checked_documents_and_is_limited_to_review_statuse
     assert dossier.documents.get().content_type == "application/pdf"
     assert AuditEvent.objects.for_object(dossier).get().action == "imported"
     with pytest.raises(ValidationError):
-        services.import_dossier(
+        imports.import_dossier(
             user=personas["province"],
             product=ProductFactory(),
             year=2021,
@@ -475,7 +473,7 @@ def test_import_dossier_keeps_checked_documents_and_is_limited_to_review_statuse
             files=[(registration, "x.pdf", b"MZ" + b"\0" * 20)],
         )
     with pytest.raises(InvalidTransition):
-        services.import_dossier(
+        imports.import_dossier(
             user=personas["province"],
             product=ProductFactory(),
             year=2021,
@@ -484,7 +482,7 @@ def test_import_dossier_keeps_checked_documents_and_is_limited_to_review_statuse
             files=[],
         )
     with pytest.raises(PermissionDenied):
-        services.import_dossier(
+        imports.import_dossier(
             user=personas["laivung"],
             product=ProductFactory(),
             year=2021,

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.models import AuditEvent
 from core.states import InvalidTransition
-from products import services
+from products import process
 from products.models import Dossier, DossierStatus
 from tests.products.factories import DossierFactory, complete
 
@@ -40,7 +40,11 @@ SERVICE_RULES = {
         _table_allows(s, DossierStatus.SUBMITTED)
         or _table_allows(s, DossierStatus.RESUBMITTED)
     ),
-    "return": lambda s: _table_allows(s, DossierStatus.RETURNED),
+    # The province returns what it received or accepted; the commune returns what is
+    # with it through its assessment (tested in test_process.py).
+    "return": lambda s: (
+        _table_allows(s, DossierStatus.RETURNED) and s in Dossier.RETURNABLE
+    ),
     "accept": lambda s: (
         _table_allows(s, DossierStatus.ACCEPTED) and s in Dossier.AWAITING_REVIEW
     ),
@@ -50,27 +54,33 @@ SERVICE_RULES = {
     ),
     "forward": lambda s: _table_allows(s, DossierStatus.FORWARDED),
     "decide": lambda s: _table_allows(s, DossierStatus.DECIDED),
+    "mark_reviewed": lambda s: (
+        _table_allows(s, DossierStatus.REVIEWED) and s == DossierStatus.ACCEPTED
+    ),
 }
 
 
 def _call(service, dossier, personas):
     laivung, province = personas["laivung"], personas["province"]
     calls = {
-        "submit": lambda: services.submit_dossier(dossier=dossier, user=laivung),
-        "return": lambda: services.return_dossier(
+        "submit": lambda: process.submit_dossier(dossier=dossier, user=laivung),
+        "return": lambda: process.return_dossier(
             dossier=dossier, user=province, reason="Bổ sung"
         ),
-        "accept": lambda: services.accept_dossier(dossier=dossier, user=province),
-        "start_evaluation": lambda: services.start_evaluation(
+        "accept": lambda: process.accept_dossier(dossier=dossier, user=province),
+        "start_evaluation": lambda: process.start_evaluation(
             dossier=dossier, level="province", actor=province
         ),
-        "withdraw": lambda: services.withdraw_from_evaluation(
+        "withdraw": lambda: process.withdraw_from_evaluation(
             dossier=dossier, actor=province, reason="Rút khỏi đợt"
         ),
-        "forward": lambda: services.forward_dossier(
+        "forward": lambda: process.forward_dossier(
             dossier=dossier, to_level="national", actor=province, reason="≥ 90"
         ),
-        "decide": lambda: services.decide_dossier(
+        "mark_reviewed": lambda: process.mark_reviewed(
+            dossier=dossier, actor=province, reason="Tổ tư vấn đã báo cáo"
+        ),
+        "decide": lambda: process.decide_dossier(
             dossier=dossier, actor=province, reason="Công nhận"
         ),
     }

@@ -440,7 +440,11 @@ def test_returned_dossier_shows_the_reason_to_the_district(client_for, personas)
         ("submitted", set(), {"return", "accept"}),
         ("returned", {"submit"}, set()),
         ("resubmitted", set(), {"return", "accept"}),
-        ("accepted", set(), set()),
+        # Until a round takes it, the province may still ask to complete a dossier.
+        ("accepted", set(), {"return"}),
+        ("with_commune", set(), set()),
+        ("proposed", set(), {"return", "accept"}),
+        ("reviewed", set(), {"return"}),
         ("under_evaluation", set(), set()),
         ("forwarded", set(), set()),
         ("decided", set(), set()),
