@@ -341,7 +341,10 @@ def revoke_certificate(
 def expire_certificates(*, today: datetime.date) -> int:
     """Mark active certificates whose validity ended before `today` as expired; one
     short transaction per certificate, so a long run never holds many locks. Returns
-    how many expired. Safe to run twice or concurrently (re-checked under the lock)."""
+    how many expired. Safe to run twice or concurrently (re-checked under the lock).
+
+    A certificate whose product's re-rating was submitted late stays valid until the
+    result, at most 180 days past its end (Điều 12.3 of 26/2026/QĐ-TTg)."""
     expired = 0
     candidates = Certificate.objects.filter(
         status=CertificateStatus.ACTIVE, valid_until__lt=today
@@ -352,6 +355,9 @@ def expire_certificates(*, today: datetime.date) -> int:
             if (
                 certificate.status != CertificateStatus.ACTIVE
                 or certificate.valid_until >= today
+                or dossier_process.late_rerating_pending(
+                    certificate.product, valid_until=certificate.valid_until, on=today
+                )
             ):
                 continue
             _end(

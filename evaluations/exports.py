@@ -89,7 +89,7 @@ def round_workbook(
             product.code,
             product.name,
             product.producer.name,
-            row.entry.dossier.district.short_name,
+            row.entry.dossier.area.short_name,
             row.aggregate.submitted,
             row.aggregate.expected,
         ]

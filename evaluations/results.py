@@ -75,7 +75,10 @@ def entry_aggregates(*, round: Round) -> list[EntryAggregate]:
     """Aggregates of every entry of the round (five queries)."""
     entries = list(
         round.entries.select_related(
-            "dossier__product__producer", "dossier__district", "criteria__product_set"
+            "dossier__product__producer",
+            "dossier__product__commune",
+            "dossier__district",
+            "criteria__product_set",
         ).order_by("dossier__product__name", "pk")
     )
     members = CouncilMember.objects.filter(council_id=round.council_id).count()

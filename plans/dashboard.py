@@ -34,7 +34,7 @@ from evaluations.models import (
     SheetStatus,
 )
 from products.models import Dossier, DossierKind, DossierStatus
-from regions.models import AdministrativeUnit, UnitLevel
+from regions.models import AdministrativeUnit, UnitLevel, UnitSuccession
 
 from . import indicators
 from .models import Plan, ProgressSnapshot, Target
@@ -60,10 +60,15 @@ class Scope:
             return None
         return cls(province=reach.province, district=reach.district)
 
-    def q(self, *, district: str, province: str) -> Q:
+    def q(self, *, district: str, province: str, commune: str | None = None) -> Q:
+        """Rows of the scope; `commune` finds the province of records made since the
+        two-tier reform (their commune is directly under the province)."""
         if self.district is not None:
             return Q(**{district: self.district.pk})
-        return Q(**{province: self.province.pk})
+        condition = Q(**{province: self.province.pk})
+        if commune:
+            condition |= Q(**{f"{commune}__parent": self.province.pk})
+        return condition
 
 
 def _one_place(value) -> Decimal:
@@ -236,11 +241,16 @@ def district_table(
     split = {
         (t.indicator, t.district_id): t.target_value for t in targets if t.district_id
     }
-    districts = AdministrativeUnit.objects.filter(
-        parent=scope.province, level=UnitLevel.DISTRICT
-    ).order_by("code")
+    # The province's own units: its districts until 30/6/2025, its communes since.
+    districts = AdministrativeUnit.objects.filter(parent=scope.province).order_by(
+        "code"
+    )
     if scope.district is not None:
         districts = districts.filter(pk=scope.district.pk)
+    districts = list(districts)
+    # Only the communes of the two-tier government came from former units.
+    by_commune = bool(districts) and districts[0].level == UnitLevel.COMMUNE
+    formerly = former_units(districts) if by_commune else {}
     table = []
     for district in districts:
         cells = []
@@ -256,8 +266,42 @@ def district_table(
                     "is_percent": row.is_percent,
                 }
             )
-        table.append({"district": district, "cells": cells})
+        table.append(
+            {
+                "district": district,
+                "cells": cells,
+                "formerly": formerly.get(district.pk, ""),
+            }
+        )
     return columns, table
+
+
+def former_units(units) -> dict[int, str]:
+    """For units of the two-tier government: the former districts (and provinces)
+    their communes came from, e.g. "Lai Vung, Lấp Vò (Đồng Tháp)"."""
+    names: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for successor, district, province in UnitSuccession.objects.filter(
+        successor__in=units, predecessor__level=UnitLevel.COMMUNE
+    ).values_list(
+        "successor",
+        "predecessor__parent__name",
+        "predecessor__parent__parent__name",
+    ):
+        names[successor][province].add(district)
+    return {
+        unit: "; ".join(
+            f"{', '.join(sorted(_short(d) for d in districts))} ({_short(province)})"
+            for province, districts in sorted(by_province.items())
+        )
+        for unit, by_province in names.items()
+    }
+
+
+def _short(name: str) -> str:
+    for kind in ("Thành phố ", "Thị xã ", "Huyện ", "Tỉnh "):
+        if name.startswith(kind):
+            return name[len(kind) :]
+    return name
 
 
 # Pipeline, stars, groups, expiring ------------------------------------------------------
@@ -267,7 +311,12 @@ def pipeline(scope: Scope, year: int) -> list[dict]:
     """Dossiers of the year by status and kind."""
     counts = (
         Dossier.objects.filter(
-            scope.q(district="district", province="district__parent"), year=year
+            scope.q(
+                district="district",
+                province="district__parent",
+                commune="product__commune",
+            ),
+            year=year,
         )
         .values("status")
         .annotate(
@@ -311,7 +360,11 @@ def provisional(scope: Scope, year: int) -> list[dict]:
     )
     entries = (
         RoundEntry.objects.filter(
-            scope.q(district="dossier__district", province="dossier__district__parent"),
+            scope.q(
+                district="dossier__district",
+                province="dossier__district__parent",
+                commune="dossier__product__commune",
+            ),
             round__year=year,
             result__isnull=True,
         )
@@ -472,6 +525,8 @@ class Dashboard:
     in_force_on: datetime.date
     expiring: QuerySet
     expired: QuerySet
+    # The province of the two-tier government reads by commune (it has no districts).
+    by_commune: bool = False
 
     @property
     def computed_at(self) -> datetime.datetime | None:
@@ -516,4 +571,5 @@ def build(
         in_force_on=in_force_on,
         expiring=expiring(scope, today),
         expired=expired_without_rerating(scope, today),
+        by_commune=bool(districts) and districts[0]["district"].level == "commune",
     )

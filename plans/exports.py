@@ -21,11 +21,41 @@ def _certificate_rows(certificates, today):
             certificate.number,
             product.name,
             product.producer.name,
-            product.district.name,
+            (product.district or product.commune).name,
             certificate.stars,
             certificate.valid_until,
             (certificate.valid_until - today).days,
         )
+
+
+def _units_sheet(board: Dashboard) -> Sheet:
+    """By district (2021), or by commune with the units they came from (since the
+    two-tier reform)."""
+    values = [row.label for row in board.columns]
+    if board.by_commune:
+        return Sheet(
+            _("By commune"),
+            [_("Commune"), _("Formerly"), *values],
+            [
+                (
+                    line["district"].name,
+                    line["formerly"],
+                    *[_number(cell["value"]) for cell in line["cells"]],
+                )
+                for line in board.districts
+            ],
+        )
+    return Sheet(
+        _("By district"),
+        [_("District"), *values],
+        [
+            (
+                line["district"].name,
+                *[_number(cell["value"]) for cell in line["cells"]],
+            )
+            for line in board.districts
+        ],
+    )
 
 
 def dashboard_sheets(board: Dashboard) -> dict[str, Sheet]:
@@ -69,17 +99,7 @@ def dashboard_sheets(board: Dashboard) -> dict[str, Sheet]:
             [_("Day"), *[row.full_label for row in board.rows]],
             _progress_rows(board),
         ),
-        "districts": Sheet(
-            _("By district"),
-            [_("District"), *[row.label for row in board.columns]],
-            [
-                (
-                    line["district"].name,
-                    *[_number(cell["value"]) for cell in line["cells"]],
-                )
-                for line in board.districts
-            ],
-        ),
+        "districts": _units_sheet(board),
         "pipeline": Sheet(
             _("Pipeline"),
             [_("Status"), _("Dossiers"), *KIND_LABELS],

@@ -114,8 +114,9 @@ def compute(key: str, period: Period) -> Value:
 
 
 def _counts(rows: Iterable[dict]) -> Value:
-    """Rows of {"district": id, "n": count} → total and per-district counts."""
-    by_district = {str(row["district"]): int(row["n"]) for row in rows if row["n"]}
+    """Rows of {"area": id, "n": count} → total and counts per district (per commune
+    since the two-tier reform)."""
+    by_district = {str(row["area"]): int(row["n"]) for row in rows if row["n"]}
     return Value(Decimal(sum(by_district.values())), by_district)
 
 
@@ -126,15 +127,33 @@ def _percent(done: int, total: int) -> Decimal:
 
 
 def _shares(rows: Iterable[dict]) -> Value:
-    """Rows of {"district": id, "done": n, "total": m} → the province's percentage (of
+    """Rows of {"area": id, "done": n, "total": m} → the province's percentage (of
     all people, not a mean of district percentages) and each district's."""
     rows = [row for row in rows if row["total"]]
     done = sum(row["done"] for row in rows)
     total = sum(row["total"] for row in rows)
     by_district = {
-        str(row["district"]): float(_percent(row["done"], row["total"])) for row in rows
+        str(row["area"]): float(_percent(row["done"], row["total"])) for row in rows
     }
     return Value(_percent(done, total), by_district)
+
+
+def _unit(prefix: str):
+    """The unit a row is counted under: its district until 30/6/2025, its commune for
+    a record of the two-tier government (`prefix` leads to the row's district and
+    commune, e.g. "product__")."""
+    return Coalesce(F(f"{prefix}district"), F(f"{prefix}commune"))
+
+
+def _in_province(prefix: str, province_id: int) -> Q:
+    """Records of the province: through their district, or their commune since the
+    reform."""
+    return Q(**{f"{prefix}district__parent_id": province_id}) | Q(
+        **{
+            f"{prefix}district__isnull": True,
+            f"{prefix}commune__parent_id": province_id,
+        }
+    )
 
 
 def _certificates_dated(period: Period):
@@ -166,7 +185,7 @@ def _earlier_certificates():
 def new_products(period: Period) -> Value:
     firsts = _certificates_dated(period).exclude(Exists(_earlier_certificates()))
     return _counts(
-        firsts.values(district=F("product__district"))
+        firsts.values(area=_unit("product__"))
         .annotate(n=Count("product", distinct=True))
         .order_by()
     )
@@ -190,7 +209,7 @@ def upgrades_3_to_4(period: Period) -> Value:
         .filter(previous_stars=3)
     )
     return _counts(
-        upgrades.values(district=F("product__district"))
+        upgrades.values(area=_unit("product__"))
         .annotate(n=Count("product", distinct=True))
         .order_by()
     )
@@ -206,11 +225,11 @@ def upgrades_3_to_4(period: Period) -> Value:
 )
 def national_candidates(period: Period) -> Value:
     forwarded = RoundResult.objects.filter(
+        _in_province("entry__dossier__product__", period.province_id),
         outcome=Outcome.FORWARDED,
         target_level=EvaluationLevel.NATIONAL,
         entry__round__level=EvaluationLevel.PROVINCE,
         entry__round__year=period.year,
-        entry__dossier__district__parent_id=period.province_id,
     )
     if not period.is_complete:
         # While the year runs, a product counts from the day its round was closed.
@@ -218,7 +237,7 @@ def national_candidates(period: Period) -> Value:
             on=TruncDate(Coalesce("entry__round__closed_at", "finalised_at"))
         ).filter(on__lte=period.end)
     return _counts(
-        forwarded.values(district=F("entry__dossier__district"))
+        forwarded.values(area=_unit("entry__dossier__product__"))
         .annotate(n=Count("entry__dossier__product", distinct=True))
         .order_by()
     )
@@ -250,7 +269,7 @@ def officers_trained(period: Period) -> Value:
     mandates = local_mandates(province_id=period.province_id, on=period.end)
     trained = _attended(TrainingAudience.OFFICERS, period, user=OuterRef("user"))
     return _shares(
-        mandates.values(district=F("unit"))
+        mandates.values(area=F("unit"))
         .annotate(
             total=Count("user", distinct=True),
             done=Count("user", filter=Q(trained), distinct=True),
@@ -273,11 +292,11 @@ def producers_trained(period: Period) -> Value:
         Exists(
             Dossier.objects.filter(product__producer=OuterRef("pk"), year=period.year)
         ),
-        district__parent_id=period.province_id,
+        _in_province("", period.province_id),
     )
     trained = _attended(TrainingAudience.PRODUCERS, period, producer=OuterRef("pk"))
     return _shares(
-        participating.values("district")
+        participating.values(area=_unit(""))
         .annotate(total=Count("pk"), done=Count("pk", filter=Q(trained)))
         .order_by()
     )
@@ -295,7 +314,9 @@ def sales_points(period: Period) -> Value:
     day = period.end
     open_points = SalesPoint.objects.filter(
         Q(closed_on__isnull=True) | Q(closed_on__gt=day),
-        district__parent_id=period.province_id,
+        _in_province("", period.province_id),
         opened_on__lte=day,
     )
-    return _counts(open_points.values("district").annotate(n=Count("pk")).order_by())
+    return _counts(
+        open_points.values(area=_unit("")).annotate(n=Count("pk")).order_by()
+    )

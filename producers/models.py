@@ -137,6 +137,12 @@ class Producer(models.Model):
         return reverse("producers:producer-detail", args=[self.pk])
 
     @property
+    def area(self):
+        """The district the producer was registered in, or its commune for a producer
+        of the two-tier government: what lists show in their place column."""
+        return self.district or self.commune
+
+    @property
     def province_pk(self) -> int:
         """The province the producer was registered in."""
         return self.district.parent_id if self.district_id else self.commune.parent_id

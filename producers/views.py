@@ -85,7 +85,7 @@ def producer_export(request):
             producer.email,
             producer.address,
             producer.commune.name,
-            producer.district.name,
+            producer.area.name,
             producer.product_count,
             _("Archived") if producer.archived_at else "",
         )

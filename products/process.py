@@ -4,6 +4,7 @@ evaluations services make. Each function owns its transaction, lock, guard and a
 record; the dossier's process (products.DossierProcess) says which path it takes."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -46,6 +47,60 @@ def _move(
         changes={"status": [str(before), str(dossier.get_status_display())]},
         reason=reason,
     )
+
+
+@dataclass(frozen=True)
+class RerateWindow:
+    """When a re-rating is submitted (Điều 7.6 of 26/2026/QĐ-TTg): no earlier than
+    `opens` and no later than `closes`; a late one keeps the certificate valid until
+    its result, at most until `late_until` (Điều 12.3)."""
+
+    opens: datetime.date
+    closes: datetime.date
+    late_until: datetime.date | None
+
+    def state_on(self, day: datetime.date) -> str:
+        if day < self.opens:
+            return "not_open"
+        return "open" if day <= self.closes else "late"
+
+
+def rerating_window(*, valid_until: datetime.date, on: datetime.date):
+    """The re-rating window of a certificate ending on `valid_until`, under the process
+    in force on `on`; None when that process sets none."""
+    current = process_on(on)
+    if current is None or current.rerating_opens_days is None:
+        return None
+    grace = current.late_rerating_grace_days
+    return RerateWindow(
+        opens=valid_until - datetime.timedelta(days=current.rerating_opens_days),
+        closes=valid_until - datetime.timedelta(days=current.rerating_closes_days),
+        late_until=valid_until + datetime.timedelta(days=grace) if grace else None,
+    )
+
+
+def late_rerating_pending(product, *, valid_until: datetime.date, on: datetime.date):
+    """Whether the product has a re-rating submitted after its window closed and not
+    yet decided, and the grace of Điều 12.3 still runs on `on`: its certificate stays
+    valid until the result."""
+    dossiers = product.dossiers.filter(
+        kind=DossierKind.RERATING,
+        process__late_rerating_grace_days__isnull=False,
+        submitted_at__isnull=False,
+    ).exclude(status__in=[DossierStatus.DRAFT, DossierStatus.DECIDED])
+    for dossier in dossiers.select_related("process"):
+        window = RerateWindow(
+            opens=valid_until
+            - datetime.timedelta(days=dossier.process.rerating_opens_days),
+            closes=valid_until
+            - datetime.timedelta(days=dossier.process.rerating_closes_days),
+            late_until=valid_until
+            + datetime.timedelta(days=dossier.process.late_rerating_grace_days),
+        )
+        submitted = timezone.localdate(dossier.submitted_at)
+        if window.state_on(submitted) == "late" and on <= window.late_until:
+            return True
+    return False
 
 
 def process_on(day) -> DossierProcess | None:

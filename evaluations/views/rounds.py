@@ -9,9 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import clock
 from core.exports import xlsx_response
 from core.forms import add_service_error
 from core.listing import list_context, paginate, wants_export
+from products.models import EvaluationLevel
 
 from .. import certificates, exports, results, services
 from ..filters import RoundFilter
@@ -21,6 +23,7 @@ from ..models import (
     Certificate,
     CriteriaPart,
     Decision,
+    RegimeLevel,
     Round,
     RoundStatus,
     ScoreSheet,
@@ -53,8 +56,34 @@ def round_list(request):
         {
             **list_context(request, filters),
             "can_create": can_create_round(request.user),
+            "calendar": _calendar(),
         },
     )
+
+
+def _calendar() -> dict | None:
+    """The provincial rounds of this year under the regime in force (Điều 5 of
+    26/2026/QĐ-TTg), with the next one marked; None when the regime sets none."""
+    today = clock.today()
+    level = (
+        RegimeLevel.objects.filter(
+            level=EvaluationLevel.PROVINCE, regime__effective_from__lte=today
+        )
+        .exclude(calendar="")
+        .select_related("regime")
+        .order_by("-regime__effective_from")
+        .first()
+    )
+    if level is None:
+        return None
+    rounds = [
+        {"proposed_by": proposed, "held_by": held, "next": False}
+        for proposed, held in level.rounds_of(today.year)
+    ]
+    upcoming = [row for row in rounds if row["held_by"] >= today]
+    if upcoming:
+        upcoming[0]["next"] = True
+    return {"regime": level.regime, "year": today.year, "rounds": rounds}
 
 
 @require_http_methods(["GET", "POST"])

@@ -54,7 +54,7 @@ def salespoint_list(request):
                 p.get_kind_display(),
                 p.address,
                 p.commune.name,
-                p.district.name,
+                (p.district or p.commune).name,
                 p.opened_on,
                 p.closed_on,
                 p.note,

@@ -295,6 +295,11 @@ class Dossier(StatusTransitions, models.Model):
         return reverse("products:dossier-detail", args=[self.pk])
 
     @property
+    def area(self):
+        """The dossier's district, or its product's commune since the reform."""
+        return self.district or self.product.commune
+
+    @property
     def province_pk(self) -> int:
         """The province of the dossier's product."""
         return self.product.province_pk

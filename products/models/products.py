@@ -127,6 +127,12 @@ class Product(models.Model):
         return reverse("products:product-detail", args=[self.pk])
 
     @property
+    def area(self):
+        """The district the product was registered in, or its commune since the
+        two-tier reform."""
+        return self.district or self.commune
+
+    @property
     def province_pk(self) -> int:
         """The province the product was registered in."""
         return self.district.parent_id if self.district_id else self.commune.parent_id

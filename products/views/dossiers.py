@@ -93,7 +93,10 @@ def _filtered_dossiers(request) -> DossierFilter:
         request.GET,
         queryset=Dossier.objects.visible_to(request.user)
         .select_related(
-            "product__producer", "product__product_set__classification", "district"
+            "product__producer",
+            "product__product_set__classification",
+            "product__commune",
+            "district",
         )
         .annotate(
             # A correlated count rather than a join + GROUP BY: the page's rows are
@@ -151,7 +154,7 @@ def dossier_export(request):
             dossier.product.producer.name,
             f"{dossier.product.product_set.classification.decision} · "
             f"{dossier.product.product_set}",
-            dossier.district.name,
+            dossier.area.name,
             dossier.get_kind_display(),
             dossier.get_status_display(),
             dossier.document_count,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.audit import history_rows
+from core import clock
 from core.exports import Sheet, xlsx_response
 from core.files import private_file_response
 from core.listing import list_context
@@ -22,6 +23,7 @@ from ..filters import ProductFilter
 from ..forms import PhotoForm, ProductForm
 from ..models import Product, ProductPhoto
 from ..permissions import can_edit_product, can_register_products
+from ..process import rerating_window
 from ..services import add_photo, create_product, update_product
 
 
@@ -93,7 +95,7 @@ def product_export(request):
             product.product_set.classification.decision,
             str(product.product_set),
             product.commune.name,
-            product.district.name,
+            product.area.name,
             product.current_stars,
         )
         for product in products.iterator(chunk_size=2000)
@@ -113,12 +115,31 @@ def _render_product(request, product, *, photo_form=None):
             # Certificates are issued by the evaluations app; read here through the
             # reverse relation only, so this app does not import a higher one.
             "certificates": product.certificates.select_related("decision"),
+            "rerating": _rerating(product),
             "today": timezone.localdate(),
             "can_edit": can_edit_product(request.user, product),
             "photo_form": photo_form or PhotoForm(),
             "history": history_rows(product),
         },
     )
+
+
+def _rerating(product) -> dict | None:
+    """The re-rating window of the product's active certificate, when the process of
+    today sets one (Điều 7.6 of 26/2026/QĐ-TTg)."""
+    today = clock.today()
+    active = product.certificates.filter(status="active").order_by("-valid_until")
+    certificate = active.first()
+    if certificate is None:
+        return None
+    window = rerating_window(valid_until=certificate.valid_until, on=today)
+    if window is None:
+        return None
+    return {
+        "window": window,
+        "state": window.state_on(today),
+        "certificate": certificate,
+    }
 
 
 @require_GET
