@@ -1,5 +1,6 @@
-"""The Đồng Tháp 2021 demo, one module per stage of the programme, run in order by
-`seed_demo`. Every step is idempotent: running it twice leaves the same data."""
+"""The Đồng Tháp 2021 demo, one module per stage of the programme, then today's
+programme of the merged province (demo.today), run in order by `seed_demo`. Every step is idempotent: running
+it twice leaves the same data."""
 
 from django.db import transaction
 
@@ -18,6 +19,7 @@ from .evaluations import seed_evaluations
 from .history import seed_history
 from .plans import seed_plans
 from .products import seed_products
+from .today import seed_today
 
 __all__ = ["DEMO_PASSWORD", "PROVINCE_CODE", "seed", "seed_users", "unit"]
 
@@ -32,4 +34,6 @@ def seed(log=print) -> None:
         seed_history(log)
         seed_evaluations(log)
         seed_plans(log)
+    # Today's programme: the merged province, its communes, the process of 26/2026.
+    seed_today(log)
     report_logins(log)

@@ -231,15 +231,34 @@ def _target(dossier: Dossier) -> float:
     return rnd.uniform(72, 86)
 
 
-def _choices_for(criteria: list[Criterion], target: float, rnd) -> dict[int, int]:
+def _choices_for(
+    criteria: list[Criterion], target: float, rnd, *, meet_stars: int = 0
+) -> dict[int, int]:
     """Options whose points add up to just under `target`: start from the lowest
-    option of each criterion and raise criteria in random order while it fits."""
+    option of each criterion (or, with `meet_stars`, the lowest that meets the sheet's
+    requirements for that star level) and raise criteria in random order while it
+    fits."""
     ladders = {
         criterion.pk: sorted(criterion.options.all(), key=lambda o: (o.points, o.pk))
         for criterion in criteria
     }
     level = dict.fromkeys(ladders, 0)
-    total = sum(ladder[0].points for ladder in ladders.values())
+    for criterion in criteria if meet_stars else []:
+        ladder = ladders[criterion.pk]
+        needed = [
+            option.points
+            for option in ladder
+            if option.required_for_stars and option.required_for_stars <= meet_stars
+        ]
+        if criterion.required_for_stars and criterion.required_for_stars <= meet_stars:
+            needed.append(criterion.max_points)
+        if needed:
+            level[criterion.pk] = next(
+                step
+                for step, option in enumerate(ladder)
+                if option.points >= max(needed)
+            )
+    total = sum(ladders[pk][step].points for pk, step in level.items())
     goal = Decimal(str(round(target, 2)))
     order = list(ladders)
     raised = True
@@ -266,9 +285,18 @@ def _criteria(entry) -> list[Criterion]:
     )
 
 
-def _score(entry, member: CouncilMember, target: float, *, submit: bool = True):
+def _score(
+    entry,
+    member: CouncilMember,
+    target: float,
+    *,
+    submit: bool = True,
+    meet_stars: int = 0,
+):
     rnd = _rng("member", entry.dossier.product.code, member.user.username)
-    choices = _choices_for(_criteria(entry), target + rnd.uniform(-3.5, 3.5), rnd)
+    choices = _choices_for(
+        _criteria(entry), target + rnd.uniform(-3.5, 3.5), rnd, meet_stars=meet_stars
+    )
     sheet = sheets.open_sheet(entry=entry, user=member.user)
     if submit:
         return sheets.submit_sheet(sheet=sheet, user=member.user, choices=choices)

@@ -414,7 +414,7 @@ def png_bytes(label: str, seed: int) -> bytes:
     return out.getvalue()
 
 
-def _files(product: Product, types: list[DocumentType]) -> list:
+def _files(product: Product, types: list[DocumentType], year: int = YEAR) -> list:
     files = []
     for document_type in types:
         name = slugify(_ascii(document_type.name))[:60]
@@ -428,7 +428,7 @@ def _files(product: Product, types: list[DocumentType]) -> list:
                     f"San pham: {product.name}",
                     f"Chu the: {product.producer.name}",
                     f"Ma san pham: {product.code}",
-                    f"Nam danh gia: {YEAR}",
+                    f"Nam danh gia: {year}",
                 ],
             )
             files.append((document_type, f"{name}.pdf", content))
