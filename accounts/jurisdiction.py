@@ -21,7 +21,7 @@ is `core.clock.today()` unless given.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from core import clock
 from regions.models import AdministrativeUnit, UnitLevel, UnitSuccession
@@ -244,6 +244,12 @@ def _predecessor_graph(unit_ids: set[int]) -> dict[int, set[int]]:
     return graph
 
 
+def with_predecessors(unit_ids: set[int]) -> frozenset[int]:
+    """The units and every unit they succeeded, however many reforms back: where the
+    records now read under them were made."""
+    return _closure(set(unit_ids), _predecessor_graph(set(unit_ids)))
+
+
 def _closure(unit_ids: set[int], graph: dict[int, set[int]]) -> frozenset[int]:
     found, frontier = set(unit_ids), set(unit_ids)
     while frontier:
@@ -277,6 +283,39 @@ def jurisdiction_of(user, on: datetime.date | None = None) -> Jurisdiction:
     if day not in cache:
         cache[day] = _work_out(user, day)
     return cache[day]
+
+
+def acting_day_in(user, year: int) -> datetime.date:
+    """The day a report of `year` is read for the user: the year's last day (or today
+    while it runs), or the last day of the year the user acted, when their mandates
+    ended during it (a district officer's 2025 ends on 30/6/2025)."""
+    day = min(clock.today(), datetime.date(year, 12, 31))
+    if not user.is_authenticated or jurisdiction_of(user, day).province_id is not None:
+        return day
+    ended = (
+        Mandate.objects.filter(
+            user=user,
+            valid_from__lte=day,
+            valid_to__gte=datetime.date(year, 1, 1),
+            valid_to__lt=day,
+        )
+        .order_by("-valid_to")
+        .values_list("valid_to", flat=True)
+        .first()
+    )
+    return ended or day
+
+
+def last_year_acting(user) -> int | None:
+    """The year of the user's last day as an officer, up to today (None: never)."""
+    if not user.is_authenticated:
+        return None
+    today = clock.today()
+    mandates = Mandate.objects.filter(user=user, valid_from__lte=today)
+    if mandates.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today)).exists():
+        return today.year
+    last = mandates.aggregate(last=Max("valid_to"))["last"]
+    return last.year if last else None
 
 
 def forget_jurisdiction(user) -> None:

@@ -97,7 +97,7 @@ def _issue(
     if previous is not None:
         # Free the "one active certificate per product" slot before issuing the new one.
         previous.move_to(CertificateStatus.SUPERSEDED)
-        previous.status_changed_at = timezone.now()
+        previous.status_changed_at = clock.now()
         previous.status_reason = _("Superseded by decision %(number)s") % {
             "number": decision.number
         }
@@ -282,7 +282,7 @@ def _end(
     before = certificate.get_status_display()
     certificate.move_to(status)
     certificate.status_reason = reason
-    certificate.status_changed_at = timezone.now()
+    certificate.status_changed_at = clock.now()
     certificate.save(update_fields=["status", "status_reason", "status_changed_at"])
     Product.objects.filter(pk=certificate.product_id).update(
         current_stars=None, updated_at=timezone.now()

@@ -14,11 +14,11 @@ from decimal import ROUND_DOWN, Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
 from accounts.models import User
+from core import clock
 from products import process as dossier_process
 from products.models import EvaluationLevel
 
@@ -388,7 +388,7 @@ def finalise_round(*, round: Round, user: User) -> list[RoundResult]:
                 dossier=entry.dossier, actor=user, reason=reason
             )
     round.move_to(RoundStatus.CLOSED)
-    round.closed_at = timezone.now()
+    round.closed_at = clock.now()
     round.save(update_fields=["status", "closed_at"])
     record_event(
         target=round,

@@ -150,7 +150,7 @@ def open_scoring(*, round: Round, user: User) -> Round:
         raise ValidationError(_("Assign at least one dossier before opening scoring."))
     before = snapshot(round, ["status"])
     round.move_to(RoundStatus.SCORING)
-    round.scoring_opened_at = timezone.now()
+    round.scoring_opened_at = clock.now()
     round.save(update_fields=["status", "scoring_opened_at"])
     record_event(
         target=round,

@@ -7,11 +7,11 @@ Lock order, as in services.py: round, then entry, then dossier, then sheet.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import changes_between, record_created, record_event, snapshot
 from accounts.models import User
+from core import clock
 
 from . import scoring
 from .models import (
@@ -176,7 +176,7 @@ def submit_sheet(
         )
     _recompute_total(sheet)
     sheet.move_to(SheetStatus.SUBMITTED)
-    sheet.submitted_at = timezone.now()
+    sheet.submitted_at = clock.now()
     sheet.save(update_fields=["status", "total", "submitted_at", "updated_at"])
     record_event(
         target=sheet,

@@ -4,12 +4,13 @@ districts and communes of the user's jurisdiction."""
 import django_filters
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.jurisdiction import jurisdiction_of
+from accounts.jurisdiction import jurisdiction_of, with_predecessors
 from core.listing import ListFilterSet, NumberChoiceFilter
 from regions.choices import grouped_by_parent
-from regions.models import AdministrativeUnit
+from regions.models import AdministrativeUnit, UnitLevel, UnitSuccession
 
 from .models import ProducerKind
 
@@ -24,16 +25,25 @@ def commune_choices(user) -> list:
 
 
 class PlaceFilterSet(ListFilterSet):
-    """A list whose rows have a `district` and a `commune`: filter by either, within
-    the user's jurisdiction (a district officer's list has no district filter)."""
+    """A list whose rows have a `district` and a `commune` (under `PLACE`, e.g. a
+    dossier's product): filter by either, within the user's jurisdiction (a district
+    officer's list has no district filter).
+
+    Places read across the two-tier reform: a commune of today finds the records made
+    in the communes it took over (a 2021 product of Xã Tân Phước under Xã Lai Vung);
+    a former district finds its records and those made since in the communes that
+    took its communes over."""
+
+    PLACE = ""
 
     district = django_filters.ModelChoiceFilter(
         label=_("District"),
         queryset=AdministrativeUnit.objects.none(),
         empty_label=_("All districts"),
+        method="filter_district",
     )
     commune = NumberChoiceFilter(
-        label=_("Commune"), field_name="commune", empty_label=_("All communes")
+        label=_("Commune"), empty_label=_("All communes"), method="filter_commune"
     )
 
     def __init__(self, *args, **kwargs):
@@ -44,6 +54,23 @@ class PlaceFilterSet(ListFilterSet):
         else:
             del self.filters["district"]
         self.filters["commune"].set_choices(commune_choices(self.user))
+
+    def filter_district(self, queryset, name, value):
+        successors = UnitSuccession.objects.filter(
+            predecessor__parent=value, predecessor__level=UnitLevel.COMMUNE
+        ).values("successor")
+        return queryset.filter(
+            Q(**{f"{self.PLACE}district": value})
+            | Q(
+                **{f"{self.PLACE}district__isnull": True},
+                **{f"{self.PLACE}commune__in": successors},
+            )
+        )
+
+    def filter_commune(self, queryset, name, value):
+        return queryset.filter(
+            **{f"{self.PLACE}commune__in": with_predecessors({value})}
+        )
 
 
 class ProducerFilter(PlaceFilterSet):

@@ -4,7 +4,6 @@ import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import changes_between, record_created, record_event, snapshot
@@ -202,7 +201,7 @@ def archive_producer(*, producer: Producer, user: User, reason: str) -> Producer
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason for archiving.")})
-    producer.archived_at = timezone.now()
+    producer.archived_at = clock.now()
     producer.save(update_fields=["archived_at", "updated_at"])
     record_event(target=producer, actor=user, action="archived", reason=reason.strip())
     return producer

@@ -139,11 +139,21 @@ class DossierFilter(PlaceFilterSet):
         empty_label=_("All product sets"),
     )
 
-    field_order = ["q", "district", "status", "kind", "year", "product_set", "sort"]
+    # A dossier's place is its product's.
+    PLACE = "product__"
+
+    field_order = [
+        "q",
+        "district",
+        "commune",
+        "status",
+        "kind",
+        "year",
+        "product_set",
+        "sort",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # A dossier's place is its product's; the district filter is enough here.
-        del self.filters["commune"]
         self.filters["year"].set_choices(year_choices(self.user))
         self.filters["product_set"].set_choices(set_choices())

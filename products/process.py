@@ -144,7 +144,7 @@ def submit_dossier(*, dossier: Dossier, user: User) -> Dossier:
             code="missing_documents",
         )
     dossier.process = process
-    dossier.submitted_at = timezone.now()
+    dossier.submitted_at = clock.now()
     fields = ["process", "submitted_at"]
     if target == DossierStatus.WITH_COMMUNE:
         dossier.commune = dossier.product.commune.current_on(today)
@@ -262,7 +262,7 @@ def accept_dossier(*, dossier: Dossier, user: User) -> Dossier:
         raise PermissionDenied
     if not dossier.awaits_review:
         raise InvalidTransition(f"{dossier.status} -> {DossierStatus.ACCEPTED}")
-    dossier.accepted_at = timezone.now()
+    dossier.accepted_at = clock.now()
     dossier.rating_due_on = rating_due_on(dossier, accepted=clock.today())
     _move(
         dossier, user, DossierStatus.ACCEPTED, fields=["accepted_at", "rating_due_on"]

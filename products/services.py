@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import changes_between, record_created, record_event, snapshot
@@ -339,7 +338,7 @@ def remove_document(*, document: DossierDocument, user: User) -> DossierDocument
         raise PermissionDenied
     document = DossierDocument.objects.select_for_update().get(pk=document.pk)
     if document.removed_at is None:
-        document.removed_at = timezone.now()
+        document.removed_at = clock.now()
         document.save(update_fields=["removed_at"])
         record_event(
             target=dossier,

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import User
 from core import clock
@@ -185,6 +185,7 @@ def test_the_dossier_reaches_the_commune_with_15_working_days_to_check(reform):
     assert dossier.process.code == "26/2026"
     assert dossier.commune == today_unit("Xã Lai Vung")
     assert dossier.received_by_commune_on == DAY
+    assert timezone.localtime(dossier.submitted_at).date() == DAY
     # Tuesday 15/9 + 15 working days (three weekends) = Tuesday 6/10.
     assert dossier.commune_due_on == datetime.date(2026, 10, 6)
 
@@ -358,6 +359,8 @@ def test_a_dossier_keeps_the_rules_of_its_submission_day(
         )
         dossier = process.accept_dossier(dossier=dossier, user=reform["province"])
     assert dossier.process.code == process_code
+    assert timezone.localtime(dossier.submitted_at).date() == submitted
+    assert timezone.localtime(dossier.accepted_at).date() == datetime.date(2026, 8, 15)
     assert dossier.rating_due_on == due
     assert dossier.ready_for_a_round is (process_code == "1489")
 
