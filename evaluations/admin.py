@@ -28,6 +28,7 @@ from .models import (
     ExpiryReminder,
     Regime,
     RegimeLevel,
+    ResultNotice,
     Round,
     RoundEntry,
 )
@@ -262,4 +263,11 @@ class CertificateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class ExpiryReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["certificate", "threshold_days", "sent_at", "recipients"]
     list_select_related = ["certificate"]
+    date_hierarchy = "sent_at"
+
+
+@admin.register(ResultNotice)
+class ResultNoticeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["result", "sent_at", "recipients"]
+    list_select_related = ["result__entry__round", "result__entry__dossier__product"]
     date_hierarchy = "sent_at"

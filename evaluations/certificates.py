@@ -23,6 +23,7 @@ from products import process as dossier_process
 from products.models import Product
 from regions.models import AdministrativeUnit
 
+from . import notices
 from .models import (
     Certificate,
     CertificateSequence,
@@ -238,6 +239,7 @@ def record_decision(
         },
     )
     _notify(province.pk, date.year)
+    notices.notify_results_on_commit(round.pk)
     return decision
 
 

@@ -22,7 +22,7 @@ from core import clock
 from products import process as dossier_process
 from products.models import EvaluationLevel
 
-from . import scoring
+from . import notices, scoring
 from .models import (
     Answer,
     Certificate,
@@ -404,4 +404,6 @@ def finalise_round(*, round: Round, user: User) -> list[RoundResult]:
             sender=Round, province_id=province_id, year=round.year
         )
     )
+    # Products not recognised are decided now; the recognised ones with the decision.
+    notices.notify_results_on_commit(round.pk)
     return results

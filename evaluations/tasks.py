@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from . import certificates, reminders
+from . import certificates, notices, reminders
 
 
 @shared_task(name="evaluations.daily_certificates", ignore_result=True)
@@ -35,3 +35,18 @@ def send_expiry_reminder(certificate_id: int, threshold_days: int) -> None:
     reminders.send_expiry_reminder(
         certificate_id=certificate_id, threshold_days=threshold_days
     )
+
+
+@shared_task(
+    name="evaluations.notify_results",
+    ignore_result=True,
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+)
+def notify_results(round_id: int) -> None:
+    """Notify the commune and the producer of each decided result of the round, once."""
+    for result_id in notices.due_notices(round_id=round_id):
+        notices.send_result_notice(result_id=result_id)

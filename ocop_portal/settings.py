@@ -230,7 +230,7 @@ OCOP_HEARTBEAT_STALE_SECONDS = 180
 # producer is told at least 30 days before expiry).
 OCOP_EXPIRY_REMINDER_DAYS = env.int("OCOP_EXPIRY_REMINDER_DAYS", default=30)
 
-# E-mail (expiry reminders).
+# E-mail (expiry reminders, notices of results).
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND",
     default="django.core.mail.backends.console.EmailBackend"

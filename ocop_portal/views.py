@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET
 
 from accounts.jurisdiction import jurisdiction_of
 from accounts.models import Role
+from core import clock
+from regions.models import AdministrativeUnit, UnitLevel
 
 from . import home
 from .celery import HEARTBEAT_CACHE_KEY
@@ -27,24 +29,45 @@ def portal_home(request):
     rounds of the user's councils."""
     user = request.user
     reach = jurisdiction_of(user)
+    today = clock.today()
+    unit = reach.district or reach.province
+    if reach.is_commune:
+        place = ", ".join(unit.name for unit in reach.own_units)
+    else:
+        place = unit.name if unit else ""
     context = {
-        "jurisdiction": reach.district or reach.province,
+        "place": place,
         "roles": ", ".join(str(Role(role).label) for role in sorted(reach.roles)),
         "rounds": home.council_rounds(user),
+        "by_commune": False,
+        "is_provincial": reach.is_provincial,
     }
-    districts = []
+    areas = []
     if reach.is_district:
-        districts = [reach.district]
+        areas = [reach.district]
         context["communes"] = reach.communes().order_by("code")
+    elif reach.is_commune:
+        areas = [unit for unit in reach.own_units if unit.level == UnitLevel.COMMUNE]
+        context["by_commune"] = True
     elif reach.is_provincial and reach.province is not None:
-        districts = list(reach.districts())
-    if districts:
+        # The province's own units today: its districts until 30/6/2025, its
+        # communes since (only those with records are listed).
+        areas = list(
+            AdministrativeUnit.objects.valid_on(today)
+            .filter(parent=reach.province)
+            .order_by("code")
+        )
+        context["by_commune"] = bool(areas) and areas[0].level == UnitLevel.COMMUNE
+    if areas:
         year = request.GET.get("year", "")
-        year = int(year) if year.isdigit() else home.latest_dossier_year(districts)
-        rows = home.district_numbers(districts, year)
+        year = int(year) if year.isdigit() else home.latest_dossier_year(areas)
+        rows = home.area_numbers(areas, year)
+        if context["by_commune"] and len(rows) > 1:
+            rows = [row for row in rows if not row.is_empty]
         context.update(
             year=year,
             rows=rows,
+            many=len(areas) > 1,
             totals={
                 name: sum(getattr(row, name) for row in rows)
                 for name in (
@@ -52,6 +75,7 @@ def portal_home(request):
                     "products",
                     "recognised",
                     "dossiers",
+                    "with_commune",
                     "waiting",
                     "returned",
                 )

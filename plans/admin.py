@@ -21,7 +21,7 @@ from .models import (
 
 class TargetInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Target
-    fields = ["indicator", "district", "target_value", "note"]
+    fields = ["indicator", "district", "commune", "target_value", "note"]
     extra = 0
 
 
@@ -43,7 +43,7 @@ class ProgressSnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 class AttendanceInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Attendance
-    fields = ["user", "producer", "district", "recorded_by", "recorded_at"]
+    fields = ["user", "producer", "district", "commune", "recorded_by", "recorded_at"]
     extra = 0
 
 

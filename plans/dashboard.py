@@ -7,7 +7,7 @@ breakdown and the targets set for their district.
 """
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -22,10 +22,12 @@ from django.db.models import (
     QuerySet,
     Subquery,
     When,
+    prefetch_related_objects,
 )
 from django.utils.translation import gettext as _
 
-from accounts.jurisdiction import jurisdiction_of
+from accounts.jurisdiction import acting_day_in, jurisdiction_of
+from core import clock
 from evaluations.models import (
     Certificate,
     CertificateStatus,
@@ -35,6 +37,7 @@ from evaluations.models import (
 )
 from products.models import Dossier, DossierKind, DossierStatus
 from regions.models import AdministrativeUnit, UnitLevel, UnitSuccession
+from regions.text import fold, search_terms
 
 from . import indicators
 from .models import Plan, ProgressSnapshot, Target
@@ -46,28 +49,42 @@ ONE = Decimal("0.1")
 
 @dataclass(frozen=True)
 class Scope:
-    """The province, and the district for a district officer."""
+    """The province, and the district for a district officer. `provinces` adds the
+    provinces it succeeded (the merged Đồng Tháp reads the certificates the former
+    Đồng Tháp and Tiền Giang issued that are still in force)."""
 
     province: AdministrativeUnit
     district: AdministrativeUnit | None = None
+    provinces: frozenset[int] = frozenset()
 
     @classmethod
-    def for_user(cls, user) -> "Scope | None":
-        """The user's own slice (accounts.jurisdiction): their province, and their
-        district for a district officer. None for a user who acts for no province."""
-        reach = jurisdiction_of(user)
+    def for_user(cls, user, year: int | None = None) -> "Scope | None":
+        """The user's own slice (accounts.jurisdiction) as it was in `year`: the
+        province they acted for then (the former Đồng Tháp for 2021, the merged one
+        for 2026) and their district for a district officer of that time. None for a
+        user who acted for no province."""
+        day = clock.today() if year is None else acting_day_in(user, year)
+        reach = jurisdiction_of(user, day)
         if reach.province is None:
             return None
-        return cls(province=reach.province, district=reach.district)
+        return cls(
+            province=reach.province,
+            district=reach.district,
+            provinces=reach.work_provinces,
+        )
+
+    @property
+    def province_ids(self) -> frozenset[int]:
+        return self.provinces | {self.province.pk}
 
     def q(self, *, district: str, province: str, commune: str | None = None) -> Q:
         """Rows of the scope; `commune` finds the province of records made since the
         two-tier reform (their commune is directly under the province)."""
         if self.district is not None:
             return Q(**{district: self.district.pk})
-        condition = Q(**{province: self.province.pk})
+        condition = Q(**{f"{province}__in": self.province_ids})
         if commune:
-            condition |= Q(**{f"{commune}__parent": self.province.pk})
+            condition |= Q(**{f"{commune}__parent__in": self.province_ids})
         return condition
 
 
@@ -101,8 +118,16 @@ class TargetRow:
     computed_at: datetime.datetime | None = None
 
     @property
+    def area_name(self) -> str:
+        """The district, or the commune since the reform, the target is set for;
+        empty for a target of the whole province."""
+        area = self.target.area
+        return area.name if area is not None else ""
+
+    @property
     def district_name(self) -> str:
-        return self.target.district.name if self.target.district_id else ""
+        """The target's area (a district, or a commune since the reform)."""
+        return self.area_name
 
     @property
     def full_label(self) -> str:
@@ -159,15 +184,18 @@ def target_rows(
     split_for_me = {
         t.indicator for t in targets if district_id and t.district_id == district_id
     }
+    # The communes of the targets split by commune, in one query.
+    prefetch_related_objects([t for t in targets if t.commune_id], "commune")
     rows = []
     for target in targets:
         indicator = indicators.get(target.indicator)
         snapshots = history.get(target.pk, [])
+        province_wide = target.district_id is None and target.commune_id is None
         if district_id is None or target.district_id == district_id:
             series = [(s.day, s.value) for s in snapshots]
             target_value = target.target_value
             by_district = snapshots[-1].by_district if snapshots else {}
-        elif target.district_id is None and target.indicator not in split_for_me:
+        elif province_wide and target.indicator not in split_for_me:
             key = str(district_id)
             series = [
                 (s.day, Decimal(str(s.by_district.get(key, 0)))) for s in snapshots
@@ -179,7 +207,7 @@ def target_rows(
         rows.append(
             TargetRow(
                 key=target.indicator,
-                label=str(indicator.label) if indicator else target.indicator,
+                label=indicator.label_for(plan.year) if indicator else target.indicator,
                 unit=indicator.unit if indicator else indicators.COUNT,
                 target=target,
                 target_value=target_value,
@@ -237,9 +265,15 @@ def district_table(
 ) -> tuple[list[TargetRow], list[dict]]:
     """Rows: districts; columns: the province-wide targets; cells: the district's value
     in the latest snapshot, with the district's own target where the plan splits it."""
-    columns = [row for row in rows if row.target.district_id is None]
+    columns = [
+        row
+        for row in rows
+        if row.target.district_id is None and row.target.commune_id is None
+    ]
     split = {
-        (t.indicator, t.district_id): t.target_value for t in targets if t.district_id
+        (t.indicator, t.district_id or t.commune_id): t.target_value
+        for t in targets
+        if t.district_id or t.commune_id
     }
     # The province's own units: its districts until 30/6/2025, its communes since.
     districts = AdministrativeUnit.objects.filter(parent=scope.province).order_by(
@@ -295,6 +329,115 @@ def former_units(units) -> dict[int, str]:
         )
         for unit, by_province in names.items()
     }
+
+
+def main_former_units(units) -> dict[int, tuple[str, str]]:
+    """For units of the two-tier government: the former district and province most of
+    their communes came from (the one to group them under)."""
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for successor, district, province in UnitSuccession.objects.filter(
+        successor__in=units, predecessor__level=UnitLevel.COMMUNE
+    ).values_list(
+        "successor",
+        "predecessor__parent__name",
+        "predecessor__parent__parent__name",
+    ):
+        counts[successor][(_short(district), _short(province))] += 1
+    return {
+        unit: min(found.items(), key=lambda item: (-item[1], item[0]))[0]
+        for unit, found in counts.items()
+    }
+
+
+AREA_GROUPS = {"district": 0, "province": 1}
+
+
+@dataclass
+class AreaGroup:
+    """Rows of the by-commune table under one former district or province (or all of
+    them, `name` empty), with the sums of its count columns."""
+
+    name: str
+    lines: list[dict]
+    totals: list[int | None]
+
+
+@dataclass
+class AreaTable:
+    groups: list[AreaGroup]
+    query: str
+    group: str
+    sort: str
+    shown: int
+    total: int
+
+
+def arrange_areas(
+    board: "Dashboard", *, query: str = "", group: str = "", sort: str = ""
+) -> AreaTable:
+    """The by-commune table as the user asked for it: the communes whose name or
+    former units match `query` (diacritics ignored), sorted by name, former units or a
+    column (`sort` = "name", "former" or an indicator key, "-" first for descending),
+    grouped by former district or former province. The 2021 table by district is
+    only sorted."""
+    lines = list(board.districts)
+    keys = [column.key for column in board.columns]
+    group = group if board.by_commune and group in AREA_GROUPS else ""
+    terms = search_terms(query) if board.by_commune else []
+    if terms:
+        lines = [
+            line
+            for line in lines
+            if all(
+                term in fold(f"{line['district'].name} {line['formerly']}")
+                for term in terms
+            )
+        ]
+    field_name = sort.removeprefix("-")
+    descending = sort.startswith("-")
+    in_code_order = list(lines)
+    # Ties keep the communes in name order, whichever way the column is sorted.
+    lines.sort(key=lambda line: fold(line["district"].name))
+    if field_name in keys:
+        index = keys.index(field_name)
+        lines.sort(key=lambda line: line["cells"][index]["value"], reverse=descending)
+    elif field_name == "former" and board.by_commune:
+        lines.sort(key=lambda line: fold(line["formerly"]), reverse=descending)
+    elif field_name == "name":
+        lines.sort(key=lambda line: fold(line["district"].name), reverse=descending)
+    else:
+        sort = ""
+        lines = in_code_order
+    if group:
+        position = AREA_GROUPS[group]
+        by_name: dict[str, list[dict]] = defaultdict(list)
+        for line in lines:
+            former = line.get("former") or ("", "")
+            by_name[former[position]].append(line)
+        groups = [
+            _area_group(name, members, board.columns)
+            for name, members in sorted(by_name.items(), key=lambda item: fold(item[0]))
+        ]
+    else:
+        groups = [_area_group("", lines, board.columns)] if lines else []
+    return AreaTable(
+        groups=groups,
+        query=query,
+        group=group,
+        sort=sort,
+        shown=len(lines),
+        total=len(board.districts),
+    )
+
+
+def _area_group(name: str, lines: list[dict], columns: list["TargetRow"]) -> AreaGroup:
+    totals = [
+        None
+        if column.is_percent
+        else sum(line["cells"][index]["value"] for line in lines)
+        for index, column in enumerate(columns)
+    ]
+    return AreaGroup(name=name, lines=lines, totals=totals)
 
 
 def _short(name: str) -> str:
@@ -538,20 +681,28 @@ def build(
     *, scope: Scope, year: int, today: datetime.date, plan_id: int | None = None
 ) -> Dashboard:
     plans = list(
-        Plan.objects.filter(province=scope.province, year=year).order_by(
+        Plan.objects.filter(province__in=scope.province_ids, year=year).order_by(
             "-issued_on", "-pk"
         )
     )
     plan = next((p for p in plans if p.pk == plan_id), plans[0] if plans else None)
     rows, columns, districts, chart = [], [], [], None
     if plan is not None:
-        # The province's targets first, then those split by district.
+        # The province's targets first, then those split by district or commune.
         targets = sorted(
             plan.targets.select_related("district"),
-            key=lambda t: (t.district_id is not None, t.district_id or 0, t.pk),
+            key=lambda t: (
+                t.district_id is not None or t.commune_id is not None,
+                t.district_id or t.commune_id or 0,
+                t.pk,
+            ),
         )
         rows = target_rows(plan, targets, scope, today)
         columns, districts = district_table(rows, targets, scope)
+        if districts and districts[0]["district"].level == UnitLevel.COMMUNE:
+            former = main_former_units([line["district"] for line in districts])
+            for line in districts:
+                line["former"] = former.get(line["district"].pk, ("", ""))
         chart = chart_data(rows, year, today)
     in_force_on = min(today, datetime.date(year, 12, 31))
     return Dashboard(

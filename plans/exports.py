@@ -35,11 +35,18 @@ def _units_sheet(board: Dashboard) -> Sheet:
     if board.by_commune:
         return Sheet(
             _("By commune"),
-            [_("Commune"), _("Formerly"), *values],
+            [
+                _("Commune"),
+                _("Formerly"),
+                _("Former district"),
+                _("Former province"),
+                *values,
+            ],
             [
                 (
                     line["district"].name,
                     line["formerly"],
+                    *line.get("former", ("", "")),
                     *[_number(cell["value"]) for cell in line["cells"]],
                 )
                 for line in board.districts

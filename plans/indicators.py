@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +24,8 @@ from accounts.jurisdiction import local_mandates
 from evaluations.models import Certificate, Outcome, RoundResult
 from producers.models import Producer
 from products.models import Dossier, EvaluationLevel
+from regions.models import UnitSuccession
+from regions.services import REFORM_DAY
 
 from .models import Attendance, SalesPoint, TrainingAudience
 
@@ -54,6 +56,12 @@ class Period:
         return min(self.as_of, self.year_end)
 
     @property
+    def by_commune(self) -> bool:
+        """Counted by the communes of the two-tier government (a year since the
+        reform of 1/7/2025), not by the districts before it."""
+        return self.end >= REFORM_DAY
+
+    @property
     def is_complete(self) -> bool:
         return self.as_of >= self.year_end
 
@@ -77,6 +85,18 @@ class Indicator:
     description: str
     unit: str
     compute: Callable[[Period], Value]
+    # The label of a year counted by commune, when the words differ (commune
+    # officers instead of district officers).
+    label_by_commune: str | None = None
+
+    def label_for(self, year: int) -> str:
+        """The label as a plan of `year` reads it."""
+        if (
+            self.label_by_commune
+            and Period(0, year, datetime.date(year, 12, 31)).by_commune
+        ):
+            return str(self.label_by_commune)
+        return str(self.label)
 
     @property
     def is_percent(self) -> bool:
@@ -86,13 +106,17 @@ class Indicator:
 REGISTRY: dict[str, Indicator] = {}
 
 
-def indicator(key: str, *, label, description, unit: str = COUNT):
+def indicator(
+    key: str, *, label, description, unit: str = COUNT, label_by_commune=None
+):
     """Register a counting function under `key` (the value stored on targets)."""
 
     def register(function: Callable[[Period], Value]) -> Callable[[Period], Value]:
         if key in REGISTRY:
             raise ValueError(f"indicator {key!r} registered twice")
-        REGISTRY[key] = Indicator(key, label, description, unit, function)
+        REGISTRY[key] = Indicator(
+            key, label, description, unit, function, label_by_commune
+        )
         return function
 
     return register
@@ -138,22 +162,41 @@ def _shares(rows: Iterable[dict]) -> Value:
     return Value(_percent(done, total), by_district)
 
 
-def _unit(prefix: str):
-    """The unit a row is counted under: its district until 30/6/2025, its commune for
-    a record of the two-tier government (`prefix` leads to the row's district and
-    commune, e.g. "product__")."""
-    return Coalesce(F(f"{prefix}district"), F(f"{prefix}commune"))
+def _unit(prefix: str, period: Period):
+    """The unit a row is counted under (`prefix` leads to the row's district and
+    commune, e.g. "product__"): before the two-tier reform its district (its commune
+    for a record of the two-tier government); for a year since, its commune of today:
+    a record made before the reform counts under the commune that took its commune
+    over (the main successor)."""
+    if not period.by_commune:
+        return Coalesce(F(f"{prefix}district"), F(f"{prefix}commune"))
+    successor = UnitSuccession.objects.filter(
+        predecessor=OuterRef(f"{prefix}commune"), main=True
+    ).values("successor")[:1]
+    return Coalesce(
+        Subquery(successor), F(f"{prefix}commune"), output_field=BigIntegerField()
+    )
 
 
-def _in_province(prefix: str, province_id: int) -> Q:
+def _in_province(prefix: str, period: Period) -> Q:
     """Records of the province: through their district, or their commune since the
-    reform."""
-    return Q(**{f"{prefix}district__parent_id": province_id}) | Q(
+    reform; for a year since the reform, also the records made before it in the
+    communes the province's communes took over."""
+    province_id = period.province_id
+    condition = Q(**{f"{prefix}district__parent_id": province_id}) | Q(
         **{
             f"{prefix}district__isnull": True,
             f"{prefix}commune__parent_id": province_id,
         }
     )
+    if period.by_commune:
+        condition |= Q(
+            **{
+                f"{prefix}commune__succeeded_by__main": True,
+                f"{prefix}commune__succeeded_by__successor__parent_id": province_id,
+            }
+        )
+    return condition
 
 
 def _certificates_dated(period: Period):
@@ -185,7 +228,7 @@ def _earlier_certificates():
 def new_products(period: Period) -> Value:
     firsts = _certificates_dated(period).exclude(Exists(_earlier_certificates()))
     return _counts(
-        firsts.values(area=_unit("product__"))
+        firsts.values(area=_unit("product__", period))
         .annotate(n=Count("product", distinct=True))
         .order_by()
     )
@@ -209,7 +252,7 @@ def upgrades_3_to_4(period: Period) -> Value:
         .filter(previous_stars=3)
     )
     return _counts(
-        upgrades.values(area=_unit("product__"))
+        upgrades.values(area=_unit("product__", period))
         .annotate(n=Count("product", distinct=True))
         .order_by()
     )
@@ -225,7 +268,7 @@ def upgrades_3_to_4(period: Period) -> Value:
 )
 def national_candidates(period: Period) -> Value:
     forwarded = RoundResult.objects.filter(
-        _in_province("entry__dossier__product__", period.province_id),
+        _in_province("entry__dossier__product__", period),
         outcome=Outcome.FORWARDED,
         target_level=EvaluationLevel.NATIONAL,
         entry__round__level=EvaluationLevel.PROVINCE,
@@ -237,7 +280,7 @@ def national_candidates(period: Period) -> Value:
             on=TruncDate(Coalesce("entry__round__closed_at", "finalised_at"))
         ).filter(on__lte=period.end)
     return _counts(
-        forwarded.values(area=_unit("entry__dossier__product__"))
+        forwarded.values(area=_unit("entry__dossier__product__", period))
         .annotate(n=Count("entry__dossier__product", distinct=True))
         .order_by()
     )
@@ -258,9 +301,11 @@ def _attended(audience: str, period: Period, **attendee) -> Exists:
 @indicator(
     "officers_trained",
     label=_("District OCOP officers trained"),
+    label_by_commune=_("Commune OCOP officers trained"),
     description=_(
-        "Share of the district OCOP officers of the province who attended an officers' "
-        "training in the year."
+        "Share of the local OCOP officers of the province (district officers until "
+        "30/6/2025, commune officers since) who attended an officers' training in the "
+        "year."
     ),
     unit=PERCENT,
 )
@@ -292,11 +337,11 @@ def producers_trained(period: Period) -> Value:
         Exists(
             Dossier.objects.filter(product__producer=OuterRef("pk"), year=period.year)
         ),
-        _in_province("", period.province_id),
+        _in_province("", period),
     )
     trained = _attended(TrainingAudience.PRODUCERS, period, producer=OuterRef("pk"))
     return _shares(
-        participating.values(area=_unit(""))
+        participating.values(area=_unit("", period))
         .annotate(total=Count("pk"), done=Count("pk", filter=Q(trained)))
         .order_by()
     )
@@ -314,9 +359,9 @@ def sales_points(period: Period) -> Value:
     day = period.end
     open_points = SalesPoint.objects.filter(
         Q(closed_on__isnull=True) | Q(closed_on__gt=day),
-        _in_province("", period.province_id),
+        _in_province("", period),
         opened_on__lte=day,
     )
     return _counts(
-        open_points.values(area=_unit("")).annotate(n=Count("pk")).order_by()
+        open_points.values(area=_unit("", period)).annotate(n=Count("pk")).order_by()
     )

@@ -1,13 +1,17 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.jurisdiction import jurisdiction_of
 from core.states import StatusTransitions
 from producers.models import Producer
-from regions.models import AdministrativeUnit
+from regions.models import AdministrativeUnit, UnitLevel
+from regions.services import REFORM_DAY
 
 
 class PlanStatus(models.TextChoices):
@@ -72,10 +76,39 @@ class Plan(StatusTransitions, models.Model):
     def get_absolute_url(self):
         return reverse("plans:plan-detail", args=[self.pk])
 
+    def _units_of_the_year(self):
+        """The province's own units that existed at some time in the plan's year."""
+        return AdministrativeUnit.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(self.year, 1, 1)),
+            parent_id=self.province_id,
+            valid_from__lte=datetime.date(self.year, 12, 31),
+        )
+
+    @cached_property
+    def by_commune(self) -> bool:
+        """Whether targets are split by commune: the province had no district in the
+        plan's year (the two-tier government, from 1/7/2025). Until then, by
+        district."""
+        return not self._units_of_the_year().filter(level=UnitLevel.DISTRICT).exists()
+
+    def target_areas(self):
+        """The units a target of the plan may be set for: the province's districts of
+        the plan's year, or its communes (by name) when it had no district."""
+        if self.by_commune:
+            return (
+                self._units_of_the_year()
+                .filter(level=UnitLevel.COMMUNE)
+                .order_by("name", "code")
+            )
+        return (
+            self._units_of_the_year().filter(level=UnitLevel.DISTRICT).order_by("code")
+        )
+
 
 class Target(models.Model):
     """A target of a plan: an indicator (see plans/indicators.py) and a value, for the
-    whole province or for one district."""
+    whole province, for one district (until 30/6/2025) or for one commune (a plan of
+    the two-tier government, which has no districts)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
     # A key of the indicator registry; no database choices, so that adding an indicator
@@ -85,6 +118,14 @@ class Target(models.Model):
     district = models.ForeignKey(
         AdministrativeUnit,
         verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    commune = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("commune"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -102,9 +143,18 @@ class Target(models.Model):
                 name="plans_target_unique_district",
             ),
             models.UniqueConstraint(
+                fields=["plan", "indicator", "commune"],
+                condition=Q(commune__isnull=False),
+                name="plans_target_unique_commune",
+            ),
+            models.UniqueConstraint(
                 fields=["plan", "indicator"],
-                condition=Q(district__isnull=True),
+                condition=Q(district__isnull=True, commune__isnull=True),
                 name="plans_target_unique_province",
+            ),
+            models.CheckConstraint(
+                condition=Q(district__isnull=True) | Q(commune__isnull=True),
+                name="plans_target_one_area",
             ),
             models.CheckConstraint(
                 condition=Q(target_value__gte=0), name="plans_target_value_positive"
@@ -113,6 +163,13 @@ class Target(models.Model):
 
     def __str__(self):
         return f"{self.plan} · {self.indicator} = {self.target_value}"
+
+    @property
+    def area(self) -> AdministrativeUnit | None:
+        """The district or commune the target is set for; None for the province."""
+        if self.district_id:
+            return self.district
+        return self.commune if self.commune_id else None
 
 
 class ProgressSnapshot(models.Model):
@@ -189,16 +246,34 @@ class TrainingEvent(models.Model):
     def get_absolute_url(self):
         return reverse("plans:training-detail", args=[self.pk])
 
+    @property
+    def by_commune(self) -> bool:
+        """Whether attendees are counted by commune: a training held under the
+        two-tier government (from 1/7/2025); by district before."""
+        return self.held_on >= REFORM_DAY
+
+    def areas(self):
+        """The units attendees are counted for: the province's districts for a
+        training held before the reform (by code), its communes since (by name)."""
+        if self.by_commune:
+            return AdministrativeUnit.objects.filter(
+                parent_id=self.province_id, level=UnitLevel.COMMUNE
+            ).order_by("name", "code")
+        return AdministrativeUnit.objects.filter(
+            parent_id=self.province_id, level=UnitLevel.DISTRICT
+        ).order_by("code")
+
 
 class AttendanceQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AttendanceQuerySet":
         return self.filter(
-            jurisdiction_of(user).q(district="district", province="district__parent")
+            jurisdiction_of(user).q(district="district", commune="commune")
         )
 
 
 class Attendance(models.Model):
-    """One officer or one producer at a training."""
+    """One officer or one producer at a training, counted for a district (a training
+    held until 30/6/2025) or for a commune (since)."""
 
     event = models.ForeignKey(
         TrainingEvent, on_delete=models.CASCADE, related_name="attendance"
@@ -217,6 +292,16 @@ class Attendance(models.Model):
         AdministrativeUnit,
         verbose_name=_("district"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    commune = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     recorded_by = models.ForeignKey(
@@ -235,6 +320,11 @@ class Attendance(models.Model):
                 | Q(user__isnull=True, producer__isnull=False),
                 name="plans_attendance_one_attendee",
             ),
+            models.CheckConstraint(
+                condition=Q(district__isnull=False, commune__isnull=True)
+                | Q(district__isnull=True, commune__isnull=False),
+                name="plans_attendance_one_area",
+            ),
             models.UniqueConstraint(
                 fields=["event", "user"],
                 condition=Q(user__isnull=False),
@@ -249,6 +339,11 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.event}: {self.user or self.producer}"
+
+    @property
+    def area(self) -> AdministrativeUnit:
+        """The district or commune the attendee is counted for."""
+        return self.district if self.district_id else self.commune
 
 
 class SalesPointKind(models.TextChoices):

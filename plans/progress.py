@@ -60,9 +60,12 @@ def compute_plan_progress(
     rows = []
     for target in targets:
         value = values[target.indicator]
-        if target.district_id:
-            key = str(target.district_id)
-            amount = value.for_district(target.district_id)
+        # A target split by district (or by commune since the reform) reads its area's
+        # value: indicators key both by the unit's id.
+        area_id = target.district_id or target.commune_id
+        if area_id:
+            key = str(area_id)
+            amount = value.for_district(area_id)
             by_district = (
                 {key: value.by_district[key]} if key in value.by_district else {}
             )

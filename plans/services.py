@@ -15,7 +15,7 @@ from accounts.audit import changes_between, record_created, record_event, snapsh
 from accounts.jurisdiction import jurisdiction_of, local_officers
 from accounts.models import User
 from producers.models import Producer
-from regions.models import AdministrativeUnit
+from regions.models import AdministrativeUnit, UnitLevel, UnitSuccession
 
 from . import indicators
 from .models import (
@@ -28,6 +28,7 @@ from .models import (
     TrainingEvent,
 )
 from .permissions import (
+    attendance_areas,
     can_manage_plans,
     can_manage_sales_points,
     can_manage_trainings,
@@ -40,7 +41,7 @@ from .tasks import enqueue_plan, enqueue_refresh
 logger = logging.getLogger(__name__)
 
 PLAN_FIELDS = ["year", "number", "issued_on", "title", "lead_agency", "signer"]
-TARGET_FIELDS = ["indicator", "target_value", "district", "note"]
+TARGET_FIELDS = ["indicator", "target_value", "district", "commune", "note"]
 TRAINING_FIELDS = ["title", "held_on", "place", "audience"]
 SALES_POINT_FIELDS = [
     "name",
@@ -147,12 +148,61 @@ def set_plan_status(*, plan: Plan, user: User, status: str) -> Plan:
     return plan
 
 
+def _check_target_area(
+    *,
+    plan: Plan,
+    district: AdministrativeUnit | None,
+    commune: AdministrativeUnit | None,
+) -> None:
+    """A target is split by district while the province has districts (until
+    30/6/2025), by commune for a plan of a year it had none; the unit must be the
+    province's and exist in the plan's year."""
+    if district is not None and commune is not None:
+        raise ValidationError(
+            _("A target is for one district or one commune, not for both.")
+        )
+    if district is not None:
+        if plan.by_commune:
+            raise ValidationError(
+                {
+                    "district": _(
+                        "The province has no districts in %(year)s: split the "
+                        "target by commune."
+                    )
+                    % {"year": plan.year}
+                }
+            )
+        if not plan.target_areas().filter(pk=district.pk).exists():
+            raise ValidationError({"district": _("Choose a district of the province.")})
+    if commune is not None:
+        if not plan.by_commune:
+            raise ValidationError(
+                {
+                    "commune": _(
+                        "The province still has districts in %(year)s: split the "
+                        "target by district, not by commune."
+                    )
+                    % {"year": plan.year}
+                }
+            )
+        if not plan.target_areas().filter(pk=commune.pk).exists():
+            raise ValidationError(
+                {
+                    "commune": _(
+                        "Choose a commune of the province that exists in %(year)s."
+                    )
+                    % {"year": plan.year}
+                }
+            )
+
+
 def _check_target(
     *,
     plan: Plan,
     indicator: str,
     target_value: Decimal,
     district: AdministrativeUnit | None,
+    commune: AdministrativeUnit | None = None,
     exclude_pk: int | None = None,
 ) -> None:
     registered = indicators.get(indicator)
@@ -162,23 +212,28 @@ def _check_target(
         raise ValidationError(
             {"target_value": _("A percentage target is at most 100.")}
         )
-    if district is not None and district.parent_id != plan.province_id:
-        raise ValidationError({"district": _("Choose a district of the province.")})
+    _check_target_area(plan=plan, district=district, commune=commune)
     clash = Target.objects.filter(
-        plan=plan, indicator=indicator, district=district
+        plan=plan, indicator=indicator, district=district, commune=commune
     ).exclude(pk=exclude_pk)
     if clash.exists():
+        if commune is not None:
+            raise ValidationError(
+                _("The plan already has a target for this indicator and commune.")
+            )
         raise ValidationError(
             _("The plan already has a target for this indicator and district.")
         )
 
 
 def _target_text(target: Target) -> str:
-    """The target as the audit trail shows it: "indicator · district: value (note)"."""
+    """The target as the audit trail shows it: "indicator · district (or commune):
+    value (note)"."""
     indicator = indicators.get(target.indicator)
-    label = str(indicator.label) if indicator else target.indicator
-    if target.district_id:
-        label = f"{label} · {target.district.name}"
+    label = indicator.label_for(target.plan.year) if indicator else target.indicator
+    area = target.area
+    if area is not None:
+        label = f"{label} · {area.name}"
     text = f"{label}: {target.target_value:f}"
     return f"{text} ({target.note})" if target.note else text
 
@@ -191,19 +246,27 @@ def add_target(
     indicator: str,
     target_value: Decimal,
     district: AdministrativeUnit | None = None,
+    commune: AdministrativeUnit | None = None,
     note: str = "",
 ) -> Target:
-    """A target for the whole province, or for one district when `district` is set."""
+    """A target for the whole province, or for one district when `district` is set
+    (a plan of a year the province has districts), for one commune when `commune` is
+    (a plan of the two-tier government)."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     _require(can_manage_plans(user, plan))
     _check_target(
-        plan=plan, indicator=indicator, target_value=target_value, district=district
+        plan=plan,
+        indicator=indicator,
+        target_value=target_value,
+        district=district,
+        commune=commune,
     )
     target = Target(
         plan=plan,
         indicator=indicator,
         target_value=target_value,
         district=district,
+        commune=commune,
         note=note,
     )
     target.full_clean()
@@ -225,8 +288,9 @@ def update_target(
     user: User,
     indicator: str,
     target_value: Decimal,
-    district: AdministrativeUnit | None,
     note: str,
+    district: AdministrativeUnit | None = None,
+    commune: AdministrativeUnit | None = None,
 ) -> Target:
     plan = Plan.objects.select_for_update().get(pk=target.plan_id)
     _require(can_manage_plans(user, plan))
@@ -236,12 +300,14 @@ def update_target(
         indicator=indicator,
         target_value=target_value,
         district=district,
+        commune=commune,
         exclude_pk=target.pk,
     )
     before = _target_text(target)
     target.indicator = indicator
     target.target_value = target_value
     target.district = district
+    target.commune = commune
     target.note = note
     target.full_clean()
     after = _target_text(target)
@@ -335,32 +401,102 @@ def update_training(
     return training
 
 
-def attendee_candidates(training: TrainingEvent, user: User, district=None):
-    """Who the user may add to the training: district officers (officers' trainings)
-    or producers (producers' trainings) of the user's district, or of the chosen
-    district for a provincial officer; those already attending are left out."""
-    reach = jurisdiction_of(user)
-    if reach.is_district:
-        district_id = reach.district_id
-    elif district is not None:
-        district_id = district.pk
-    else:
+def _main_predecessors(unit_id: int) -> set[int]:
+    """The unit and the former units whose records it took over (their main
+    successor), however many reforms back: a producer registered in one of them is
+    counted for the unit today (AdministrativeUnit.current_on)."""
+    found, frontier = {unit_id}, {unit_id}
+    while frontier:
+        frontier = (
+            set(
+                UnitSuccession.objects.filter(
+                    successor__in=frontier, main=True
+                ).values_list("predecessor", flat=True)
+            )
+            - found
+        )
+        found |= frontier
+    return found
+
+
+def attendee_candidates(
+    training: TrainingEvent, user: User, area: AdministrativeUnit | None = None
+):
+    """Who the user may add to the training: the local officers (officers' trainings)
+    or the producers (producers' trainings) of an area: the user's own district or
+    commune, or the area a provincial officer (or an officer of several communes)
+    chose; the districts of the province for a training held until 30/6/2025, its
+    communes since. Those already attending are left out; None while no area is
+    chosen."""
+    areas = attendance_areas(user, training)
+    if area is None:
+        if jurisdiction_of(user).acts_for_province(training.province_id):
+            return None
+        own = list(areas[:2])
+        if len(own) != 1:
+            return None
+        area = own[0]
+    elif not areas.filter(pk=area.pk).exists():
         return None
+    by_commune = area.level == UnitLevel.COMMUNE
+    day = training.held_on
     if training.audience == TrainingAudience.OFFICERS:
         present = training.attendance.filter(user__isnull=False).values("user")
+        officers = (
+            local_officers(commune_id=area.pk, on=day)
+            if by_commune
+            else local_officers(district_id=area.pk, on=day)
+        )
         return (
-            local_officers(district_id=district_id)
-            .filter(pk__in=local_officers(province_id=training.province_id))
+            officers.filter(
+                pk__in=local_officers(province_id=training.province_id, on=day)
+            )
             .exclude(pk__in=present)
             .order_by("last_name", "first_name", "pk")
         )
     present = training.attendance.filter(producer__isnull=False).values("producer")
-    return (
-        Producer.objects.active()
-        .filter(district_id=district_id, district__parent_id=training.province_id)
-        .exclude(pk__in=present)
-        .order_by("name", "pk")
+    producers = Producer.objects.active()
+    if by_commune:
+        # Those of the commune, and those registered in the former communes it took
+        # over.
+        producers = producers.filter(commune__in=_main_predecessors(area.pk))
+    else:
+        producers = producers.filter(
+            district_id=area.pk, district__parent_id=training.province_id
+        )
+    return producers.exclude(pk__in=present).order_by("name", "pk")
+
+
+def _officer_areas(officer: User, training: TrainingEvent) -> list[AdministrativeUnit]:
+    """The districts or communes an officer acted for on the training's day."""
+    reach = jurisdiction_of(officer, training.held_on)
+    level = UnitLevel.COMMUNE if training.by_commune else UnitLevel.DISTRICT
+    return sorted(
+        (unit for unit in reach.own_units if unit.level == level),
+        key=lambda unit: unit.code,
     )
+
+
+def _producer_areas(
+    producer: Producer, training: TrainingEvent
+) -> list[AdministrativeUnit]:
+    """The district a producer was registered in (a training held until 30/6/2025),
+    or the commune of its records on the training's day (since)."""
+    if not training.by_commune:
+        return [producer.district] if producer.district_id else []
+    return [producer.commune.current_on(training.held_on)]
+
+
+def _attendee_area(
+    areas: list[AdministrativeUnit],
+    user: User,
+    preferred: AdministrativeUnit | None,
+) -> AdministrativeUnit | None:
+    """The area an attendee is counted for: the one the recorder chose when it is the
+    attendee's, else the first of the attendee's that the recorder records for."""
+    if preferred is not None and any(a.pk == preferred.pk for a in areas):
+        areas = [preferred]
+    return next((a for a in areas if can_record_attendee(user, a)), None)
 
 
 @transaction.atomic
@@ -370,10 +506,14 @@ def add_attendance(
     user: User,
     officers=(),
     producers=(),
+    area: AdministrativeUnit | None = None,
 ) -> list[Attendance]:
-    """Record who attended. District officers record their own district's officers and
-    producers; provincial officers any of the province. Officers attend officers'
-    trainings, producers producers' trainings. Someone already recorded is skipped."""
+    """Record who attended. Local officers record their own district's (until
+    30/6/2025) or commune's (since) officers and producers; provincial officers any
+    of the province. Officers attend officers' trainings, producers producers'
+    trainings. Each attendee is counted for their district, or commune since the
+    reform (`area`: the one chosen, for an officer of several). Someone already
+    recorded is skipped."""
     training = TrainingEvent.objects.select_for_update().get(pk=training.pk)
     _require(can_record_attendance(user, training))
     officers, producers = list(officers), list(producers)
@@ -383,21 +523,21 @@ def add_attendance(
         raise ValidationError(_("This training is for producers."))
     if not officers and not producers:
         raise ValidationError(_("Choose at least one attendee."))
-    # An officer attends for the district they act for; a producer for its own.
-    attendees = [
-        (officer, jurisdiction_of(officer).district_id) for officer in officers
+    # An officer attends for the district or commune they acted for on the day; a
+    # producer for its own.
+    candidates = [(officer, _officer_areas(officer, training)) for officer in officers]
+    candidates += [
+        (producer, _producer_areas(producer, training)) for producer in producers
     ]
-    attendees += [(producer, producer.district_id) for producer in producers]
-    for attendee, district_id in attendees:
-        if not can_record_attendee(user, district_id):
+    attendees = []
+    for attendee, areas in candidates:
+        chosen = _attendee_area(areas, user, area)
+        if chosen is None:
             raise ValidationError(
                 _("%(name)s is not in your jurisdiction.") % {"name": attendee}
             )
-    districts = {district_id for _attendee, district_id in attendees}
-    outside = AdministrativeUnit.objects.filter(pk__in=districts).exclude(
-        parent_id=training.province_id
-    )
-    if outside.exists():
+        attendees.append((attendee, chosen))
+    if any(chosen.parent_id != training.province_id for _a, chosen in attendees):
         raise ValidationError(_("Attendees must be from the training's province."))
     present_users = set(
         training.attendance.filter(user__isnull=False).values_list("user", flat=True)
@@ -408,16 +548,18 @@ def add_attendance(
         )
     )
     created = []
-    for attendee, district_id in attendees:
+    for attendee, chosen in attendees:
         is_user = isinstance(attendee, User)
         if attendee.pk in (present_users if is_user else present_producers):
             continue
+        by_commune = chosen.level == UnitLevel.COMMUNE
         created.append(
             Attendance.objects.create(
                 event=training,
                 user=attendee if is_user else None,
                 producer=None if is_user else attendee,
-                district_id=district_id,
+                district=None if by_commune else chosen,
+                commune=chosen if by_commune else None,
                 recorded_by=user,
             )
         )

@@ -257,8 +257,10 @@ def create_dossier(
 
 
 def locked_dossier(dossier: Dossier) -> Dossier:
+    # Lock the dossier row only: its district is empty since the two-tier reform, and
+    # PostgreSQL cannot lock the nullable side of an outer join.
     return (
-        Dossier.objects.select_for_update()
+        Dossier.objects.select_for_update(of=("self",))
         .select_related("district", "product")
         .get(pk=dossier.pk)
     )

@@ -1,6 +1,11 @@
+import datetime
+
 import pytest
 
+from accounts.models import User
 from ocop_portal import demo
+from regions.models import AdministrativeUnit
+from regions.services import REFORM_DAY
 from tests.queries import count_queries
 
 
@@ -53,7 +58,7 @@ def test_home_numbers_count_only_the_district(client_for, personas):
         created_by=personas["laivung"],
     )
     (own,) = client_for("laivung").get("/portal/").context["rows"]
-    assert (own.district, own.producers) == (lai_vung, 1)
+    assert (own.area, own.producers) == (lai_vung, 1)
     (other,) = client_for("thapmuoi").get("/portal/").context["rows"]
     assert other.producers == 0
     rows = client_for("province").get("/portal/").context["rows"]
@@ -103,3 +108,40 @@ def test_unknown_page_is_a_vietnamese_404(client_for):
     response = client_for("laivung").get("/portal/no-such-page/")
     assert response.status_code == 404
     assert "Không tìm thấy trang" in response.content.decode()
+
+
+@pytest.mark.acting_on(datetime.date(2026, 9, 15))
+def test_since_the_reform_homes_count_by_commune_with_the_communes_taken_over(
+    merged_dong_thap, client_for, personas, client
+):
+    from producers.models import Producer
+    from tests.producers.factories import give_mandate
+
+    demo.seed_users()  # the provincial personas continue at the merged province
+    xa_lai_vung = AdministrativeUnit.objects.valid_on(REFORM_DAY).get(
+        name="Xã Lai Vung"
+    )
+    tan_phuoc = AdministrativeUnit.objects.get(
+        name="Xã Tân Phước", parent__name="Huyện Lai Vung"
+    )
+    assert tan_phuoc.main_successor() == xa_lai_vung
+    for commune, number in [(tan_phuoc, "1400000001"), (xa_lai_vung, "1402600001")]:
+        Producer.objects.create(
+            kind="household",
+            name=f"Cơ sở {number}",
+            registration_number=number,
+            legal_representative="A",
+            commune=commune,
+            created_by=personas["province"],
+        )
+    officer = give_mandate(
+        User.objects.create_user(username="xa.laivung", password="x"), xa_lai_vung
+    )
+    client.force_login(officer)
+    response = client.get("/portal/")
+    (own,) = response.context["rows"]
+    # The 2021 producer of Xã Tân Phước is read under Xã Lai Vung, which took it over.
+    assert (own.area, own.producers) == (xa_lai_vung, 2)
+    assert response.context["place"] == "Xã Lai Vung"
+    rows = client_for("province").get("/portal/").context["rows"]
+    assert [(row.area.name, row.producers) for row in rows] == [("Xã Lai Vung", 2)]

@@ -10,6 +10,7 @@ from .certificates import (
     CertificateStatus,
     Decision,
     ExpiryReminder,
+    ResultNotice,
     RevocationGround,
 )
 from .criteria import (
@@ -58,6 +59,7 @@ __all__ = [
     "CriterionGroup",
     "CriterionOption",
     "Decision",
+    "ResultNotice",
     "Exclusion",
     "ExclusionSource",
     "ExpiryReminder",

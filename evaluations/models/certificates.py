@@ -287,3 +287,26 @@ class ExpiryReminder(models.Model):
 
     def __str__(self):
         return f"{self.certificate} −{self.threshold_days}d"
+
+
+class ResultNotice(models.Model):
+    """The written notice of a dossier's result to its commune and producer (Điều
+    7.3.g of 26/2026/QĐ-TTg: the provincial OCOP office notifies the commune
+    People's Committee and the producer). One per result: the unique key makes
+    sending once a fact of the database."""
+
+    result = models.OneToOneField(
+        "RoundResult",
+        verbose_name=_("result"),
+        on_delete=models.PROTECT,
+        related_name="notice",
+    )
+    sent_at = models.DateTimeField(_("sent at"))
+    recipients = models.TextField(_("recipients"), blank=True)
+
+    class Meta:
+        verbose_name = _("result notice")
+        verbose_name_plural = _("result notices")
+
+    def __str__(self):
+        return f"{self.result} → {self.recipients or '—'}"

@@ -2,8 +2,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.jurisdiction import acting_day_in, jurisdiction_of, last_year_acting
+from core import clock
 from core.exports import xlsx_response
 
 from .. import dashboard as board
@@ -12,45 +15,91 @@ from ..models import Plan
 from ..permissions import can_manage_plans, can_view_dashboard
 
 
-def _dashboard_for(request) -> board.Dashboard:
-    if not can_view_dashboard(request.user):
-        raise PermissionDenied
-    scope = board.Scope.for_user(request.user)
-    if scope is None:
-        raise PermissionDenied
-    today = timezone.localdate()
+def _year(request, user) -> int:
+    """The year asked for, or the latest year with a plan of the user's provinces."""
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
         year = None
-    if year is None or not 2000 <= year <= 2100:
-        latest = (
-            Plan.objects.filter(province=scope.province, year__lte=today.year)
-            .order_by("-year")
-            .values_list("year", flat=True)
-            .first()
+    if year is not None and 2000 <= year <= 2100:
+        return year
+    last_year = last_year_acting(user) or clock.today().year
+    day = acting_day_in(user, last_year)
+    latest = (
+        Plan.objects.filter(
+            province__in=jurisdiction_of(user, day).work_provinces,
+            year__lte=last_year,
         )
-        year = latest or today.year
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    return latest or last_year
+
+
+def _dashboard_for(request) -> board.Dashboard:
+    """The dashboard of the year as the user's jurisdiction was then: the 2021 plan of
+    the former Đồng Tháp stays readable by the officers of the merged province, and a
+    former district officer still reads their district's 2021 numbers."""
+    year = _year(request, request.user)
+    scope = board.Scope.for_user(request.user, year)
+    if scope is None or not can_view_dashboard(request.user, year):
+        raise PermissionDenied
     try:
         plan_id = int(request.GET.get("plan", ""))
     except ValueError:
         plan_id = None
-    return board.build(scope=scope, year=year, today=today, plan_id=plan_id)
+    return board.build(
+        scope=scope, year=year, today=timezone.localdate(), plan_id=plan_id
+    )
+
+
+def _area_sorts(request, data: board.Dashboard, areas: board.AreaTable) -> dict:
+    """The sortable headers of the area table: for each, the link that sorts by it (a
+    second click reverses) and the current direction (for aria-sort)."""
+
+    def header(key: str, label) -> dict:
+        params = request.GET.copy()
+        params["area_sort"] = f"-{key}" if areas.sort == key else key
+        direction = "none"
+        if areas.sort in (key, f"-{key}"):
+            direction = "descending" if areas.sort.startswith("-") else "ascending"
+        return {
+            "label": label,
+            "url": f"?{params.urlencode()}#district-heading",
+            "direction": direction,
+        }
+
+    return {
+        "name": header("name", _("Commune") if data.by_commune else _("District")),
+        "former": header("former", _("Formerly")),
+        "columns": [header(column.key, column.label) for column in data.columns],
+    }
 
 
 @require_GET
 def dashboard(request):
     data = _dashboard_for(request)
+    provinces = data.scope.province_ids | jurisdiction_of(request.user).work_provinces
+    # The plans of the provinces the user acts for, and of those they succeeded.
     plan_years = set(
-        Plan.objects.filter(province=data.scope.province).values_list("year", flat=True)
+        Plan.objects.filter(province__in=provinces).values_list("year", flat=True)
     )
     years = sorted(plan_years | {data.today.year, data.year}, reverse=True)
+    areas = board.arrange_areas(
+        data,
+        query=request.GET.get("area_q", "")[:100],
+        group=request.GET.get("area_group", ""),
+        sort=request.GET.get("area_sort", ""),
+    )
     return render(
         request,
         "plans/dashboard.html",
         {
             "board": data,
             "years": years,
+            "areas": areas,
+            "area_sorts": _area_sorts(request, data, areas),
             "expiring": data.expiring[: board.LIST_LIMIT],
             "expiring_count": data.expiring.count(),
             "expired": data.expired[: board.LIST_LIMIT],

@@ -25,7 +25,7 @@ def get_plan_for_user(user, pk: int) -> Plan:
 def get_target_for_user(user, pk: int) -> Target:
     return get_object_or_404(
         Target.objects.filter(plan__in=Plan.objects.visible_to(user)).select_related(
-            "plan", "district"
+            "plan", "district", "commune"
         ),
         pk=pk,
     )
@@ -96,11 +96,17 @@ def plan_create(request):
 @require_GET
 def plan_detail(request, pk: int):
     plan = get_plan_for_user(request.user, pk)
-    targets = plan.targets.select_related("district").order_by("pk")
-    rows = [
-        {"target": target, "indicator": indicators.get(target.indicator)}
-        for target in targets
-    ]
+    targets = plan.targets.select_related("district", "commune").order_by("pk")
+    rows = []
+    for target in targets:
+        indicator = indicators.get(target.indicator)
+        rows.append(
+            {
+                "target": target,
+                "indicator": indicator,
+                "label": indicator.label_for(plan.year) if indicator else "",
+            }
+        )
     return render(
         request,
         "plans/plan_detail.html",

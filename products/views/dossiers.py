@@ -282,6 +282,14 @@ def _render_dossier(request, dossier, *, document_form=None, return_form=None):
             and assessments[0].conclusion == AssessmentConclusion.RETURN
             and assessments[0].reason == dossier.return_reason,
             "advisory_reports": dossier.advisory_reports.select_related("recorded_by"),
+            # The notices of its results to the commune and producer (evaluations).
+            "result_notices": dossier.round_entries.filter(result__notice__isnull=False)
+            .order_by("result__notice__sent_at")
+            .values(
+                "round__name",
+                "result__notice__sent_at",
+                "result__notice__recipients",
+            ),
             "can_edit": can_edit_dossier(user, dossier),
             "can_submit": is_officer and dossier.can_move_to(submit_target),
             "to_commune": to_commune,
@@ -416,16 +424,27 @@ def dossier_submit(request, pk: int):
     dossier = get_dossier_for_user(request.user, pk)
     was_returned = dossier.status == DossierStatus.RETURNED
     try:
-        submit_dossier(dossier=dossier, user=request.user)
+        dossier = submit_dossier(dossier=dossier, user=request.user)
     except InvalidTransition:
         return _transition_refused(request, dossier)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(dossier)
-    if was_returned:
-        messages.success(request, _("Dossier resubmitted to the province."))
+    if dossier.status == DossierStatus.WITH_COMMUNE:
+        message = (
+            _("Dossier resubmitted to the commune.")
+            if was_returned
+            else _("Dossier submitted to the commune.")
+        )
+        if dossier.commune_due_on:
+            message += " " + _("The commune checks it by %(day)s.") % {
+                "day": dossier.commune_due_on.strftime("%d/%m/%Y")
+            }
+    elif was_returned:
+        message = _("Dossier resubmitted to the province.")
     else:
-        messages.success(request, _("Dossier submitted to the province."))
+        message = _("Dossier submitted to the province.")
+    messages.success(request, message)
     return redirect(dossier)
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from accounts.models import User
 from core import clock
 from core.states import InvalidTransition
-from evaluations import advisory, certificates, results, services, sheets
+from evaluations import advisory, certificates, results, services, sheets, tasks
 from evaluations.catalogue import load_criteria, load_regimes
 from evaluations.models import Outcome, Regime, RevocationGround
 from ocop_portal import demo
@@ -231,8 +231,14 @@ def test_the_commune_writes_its_report_and_proposes_or_returns(reform):
 # The province, the advisory team, the council -------------------------------------------
 
 
-def test_a_2026_dossier_reaches_3_stars_through_the_provincial_council_alone(reform):
+def test_a_2026_dossier_reaches_3_stars_through_the_provincial_council_alone(
+    reform, eager, mailoutbox, django_capture_on_commit_callbacks
+):
+    reform["commune"].email = "xa.laivung@example.vn"
+    reform["commune"].save(update_fields=["email"])
     dossier = submitted_dossier(reform)
+    dossier.product.producer.email = "htx.sen@example.vn"
+    dossier.product.producer.save(update_fields=["email"])
     process.assess_at_commune(
         dossier=dossier,
         user=reform["commune"],
@@ -275,16 +281,27 @@ def test_a_2026_dossier_reaches_3_stars_through_the_provincial_council_alone(ref
     assert (result.mean_total, result.band_stars, result.stars) == (Decimal(78), 4, 3)
     assert result.cap_reason
     assert (result.outcome, result.target_level) == (Outcome.RECOGNISED, "province")
-    decision = certificates.record_decision(
-        round=round,
-        user=reform["chair"],
-        number="2150/QĐ-UBND",
-        date=datetime.date(2026, 10, 20),
-        signer="Chủ tịch UBND tỉnh Đồng Tháp",
-    )
+    # A recognised product is notified with the decision, not when the round closes.
+    assert mailoutbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = certificates.record_decision(
+            round=round,
+            user=reform["chair"],
+            number="2150/QĐ-UBND",
+            date=datetime.date(2026, 10, 20),
+            signer="Chủ tịch UBND tỉnh Đồng Tháp",
+        )
     certificate = decision.certificates.get()
     assert certificate.stars == 3 and certificate.province.code == "82"
     assert certificate.address == "Xã Lai Vung, Tỉnh Đồng Tháp"
+    # Điều 7.3.g: the commune and the producer are notified of the result, once.
+    (mail,) = mailoutbox
+    assert set(mail.to) == {"htx.sen@example.vn", "xa.laivung@example.vn"}
+    assert "Hạt sen sấy giòn" in mail.subject
+    assert "2150/QĐ-UBND" in mail.body and certificate.number in mail.body
+    assert "Xã Lai Vung" in mail.body
+    tasks.notify_results(round.pk)
+    assert len(mailoutbox) == 1
 
 
 def test_no_district_council_or_district_round_after_the_reform(reform):
