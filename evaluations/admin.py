@@ -148,7 +148,7 @@ class CriteriaVersionAdmin(DraftOnlyMixin, admin.ModelAdmin):
 class CriterionGroupInline(DraftOnlyInlineMixin, admin.TabularInline):
     model = CriterionGroup
     extra = 0
-    fields = ["position", "code", "name"]
+    fields = ["position", "code", "name", "max_points", "alternatives", "note"]
 
     def version_of_parent(self, obj):
         return obj.version

@@ -6,10 +6,14 @@ already masked by blind scoring (results.entry_rows); the builder adds only what
 round's status allows.
 """
 
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from accounts.models import AuditEvent
 from core.exports import Sheet
 
 from .models import (
@@ -17,6 +21,8 @@ from .models import (
     CouncilMember,
     CouncilRole,
     Decision,
+    Exclusion,
+    ExclusionSource,
     Round,
     RoundStatus,
     ScoreSheet,
@@ -81,7 +87,12 @@ def round_workbook(
         _("Flagged"),
     ]
     if closed:
-        headers += [_("Stars"), _("Outcome")]
+        headers += [
+            _("Star band"),
+            _("Stars"),
+            _("Why the star is capped"),
+            _("Outcome"),
+        ]
 
     def summary(row: EntryRow) -> list:
         product = row.entry.dossier.product
@@ -106,10 +117,16 @@ def round_workbook(
         else:
             values += [""] * (5 + len(part_codes))
         if closed:
+            result = row.result
             values += (
-                [row.result.stars, row.result.get_outcome_display()]
-                if row.result
-                else ["", ""]
+                [
+                    result.band_stars,
+                    result.stars,
+                    _("Disqualified") if result.disqualified else result.cap_reason,
+                    result.get_outcome_display(),
+                ]
+                if result
+                else ["", "", "", ""]
             )
         return values
 
@@ -161,6 +178,114 @@ def round_workbook(
     return sheets
 
 
+@dataclass
+class Attendance:
+    """A member's line in the minutes: whether the member took part (submitted a sheet
+    that counts), and the products the member was excluded from, declared by the
+    member or found by the system (linked to the producer)."""
+
+    member: CouncilMember
+    present: bool
+    declared: list[str] = field(default_factory=list)
+    linked: list[str] = field(default_factory=list)
+    # Some product of the round is one the member was not excluded from.
+    missed_some: bool = True
+
+    @property
+    def absent(self) -> bool:
+        """Took no part in a product the member could have scored."""
+        return not self.present and self.missed_some
+
+
+@dataclass
+class Rescored:
+    """A sheet the chair reopened, with the chair's reasons, oldest first."""
+
+    member: CouncilMember
+    times: int
+    reasons: list[str]
+    # False when the member had not submitted the sheet again by the close: it did
+    # not count.
+    resubmitted: bool
+
+
+@dataclass
+class Discussed:
+    """A product whose totals were more than the round's threshold apart, or one
+    whose sheets were reopened for re-scoring; totals are the final ones."""
+
+    row: EntryRow
+    lowest: Decimal
+    highest: Decimal
+    spread: Decimal
+    flagged: bool
+    rescored: list[Rescored]
+
+
+def _attendance(
+    members: Sequence[CouncilMember],
+    present: Collection[int],
+    exclusions: Iterable[Exclusion],
+    entry_count: int,
+) -> list[Attendance]:
+    lines = {m.pk: Attendance(member=m, present=m.pk in present) for m in members}
+    excluded_from: dict[int, int] = defaultdict(int)
+    for exclusion in exclusions:
+        line = lines.get(exclusion.member_id)
+        if line is None:
+            continue
+        product = exclusion.entry.dossier.product.name
+        if exclusion.source == ExclusionSource.DECLARED:
+            line.declared.append(product)
+        else:
+            line.linked.append(product)
+        excluded_from[exclusion.member_id] += 1
+    for line in lines.values():
+        line.missed_some = excluded_from[line.member.pk] < entry_count
+    return list(lines.values())
+
+
+def _discussed(
+    round: Round,
+    rows: Sequence[EntryRow],
+    reopened: Iterable[ScoreSheet],
+    reopen_events: Iterable[AuditEvent],
+) -> list[Discussed]:
+    reasons: dict[int, list[str]] = defaultdict(list)
+    for event in sorted(reopen_events, key=lambda e: (e.at, e.pk)):
+        if event.reason:
+            reasons[event.object_id].append(event.reason)
+    rescored: dict[int, list[Rescored]] = defaultdict(list)
+    for sheet in reopened:
+        rescored[sheet.entry_id].append(
+            Rescored(
+                member=sheet.member,
+                times=sheet.reopened_count,
+                reasons=reasons.get(sheet.pk, []),
+                resubmitted=sheet.is_submitted,
+            )
+        )
+    discussed = []
+    for row in rows:
+        result = row.result
+        if result is None:
+            continue
+        spread = result.max_total - result.min_total
+        flagged = spread > round.spread_threshold
+        if flagged or rescored.get(row.entry.pk):
+            discussed.append(
+                Discussed(
+                    row=row,
+                    lowest=result.min_total,
+                    highest=result.max_total,
+                    spread=spread,
+                    flagged=flagged,
+                    rescored=rescored.get(row.entry.pk, []),
+                )
+            )
+    return discussed
+
+
 def minutes_context(
     *,
     round: Round,
@@ -168,15 +293,35 @@ def minutes_context(
     present: Collection[int],
     rows: Sequence[EntryRow],
     decision: Decision | None,
+    exclusions: Iterable[Exclusion] = (),
+    entry_count: int = 0,
+    reopened: Iterable[ScoreSheet] = (),
+    reopen_events: Iterable[AuditEvent] = (),
 ) -> dict:
-    """The context of the minutes: the council with who attended (`present`: ids of
-    the members who submitted a sheet), the results and the signatories."""
+    """The context of the minutes: the council with who took part (`present`: ids of
+    the members who submitted a sheet that counts; `exclusions`: the round's conflicts
+    of interest with their entries' products; `entry_count`: the round's products),
+    the results, the products discussed and the signatories.
+
+    A product is discussed when its final totals (the results' lowest and highest) are
+    more than the round's threshold apart, or when the chair reopened one of its
+    sheets (`reopened`: the round's sheets reopened at least once, with their members'
+    users; `reopen_events`: the "reopened" audit events of those sheets, whose reasons
+    the minutes quote). Before the round is closed, `rows` is empty and nothing is
+    discussed yet."""
+    attendance = _attendance(members, present, exclusions, entry_count)
+    discussed = _discussed(round, rows, reopened, reopen_events)
     return {
         "round": round,
         "members": members,
+        "attendance": attendance,
         "present": present,
-        "present_count": sum(1 for m in members if m.pk in present),
+        "present_count": sum(1 for line in attendance if line.present),
         "rows": rows,
+        "discussed": discussed,
+        "discussed_products": [
+            item.row.entry.dossier.product.name for item in discussed
+        ],
         "chair": next((m for m in members if m.role == CouncilRole.CHAIR), None),
         "secretary": next(
             (m for m in members if m.role == CouncilRole.SECRETARY), None

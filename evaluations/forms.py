@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import AdvisoryReport, Criterion, Regime, Round
+from .models import AdvisoryReport, Criterion, DisqualifierCheck, Regime, Round
 from .permissions import councils_for_new_round
 
 
@@ -23,7 +23,15 @@ def regime_in_force(year: int) -> Regime | None:
 class RoundForm(forms.ModelForm):
     class Meta:
         model = Round
-        fields = ["name", "council", "year", "regime", "spread_threshold", "quorum"]
+        fields = [
+            "name",
+            "council",
+            "year",
+            "regime",
+            "spread_threshold",
+            "quorum",
+            "by_written_opinions",
+        ]
         help_texts = {
             "name": _("E.g. “Đánh giá, phân hạng sản phẩm OCOP cấp tỉnh năm 2021”."),
         }
@@ -84,15 +92,21 @@ class DecisionForm(forms.Form):
 
 
 class ScoreSheetForm(forms.Form):
-    """One radio choice per criterion, named c<criterion id>, valued with option ids.
+    """One radio choice per criterion, named c<criterion id>, valued with option ids;
+    for each group of alternative cases, the case scored (case<group id>); and the
+    disqualification check when the sheet prints one.
 
     Every choice is optional here: a draft may be partial; submitting checks that every
-    criterion is answered (sheets.submit_sheet).
+    criterion is answered (sheets.submit_sheet). Answers to a case other than the one
+    chosen are dropped: the other case is disabled on the page.
     """
 
-    def __init__(self, *args, criteria: list[Criterion], **kwargs):
+    def __init__(
+        self, *args, criteria: list[Criterion], disqualifier: str = "", **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
+        self.case_groups: dict[int, list[Criterion]] = {}
         for criterion in criteria:
             self.fields[self.field_name(criterion)] = forms.TypedChoiceField(
                 label=f"{criterion.code} {criterion.name}",
@@ -104,19 +118,62 @@ class ScoreSheetForm(forms.Form):
                 required=False,
                 widget=forms.RadioSelect,
             )
+            if criterion.group.alternatives:
+                self.case_groups.setdefault(criterion.group_id, []).append(criterion)
+        for group_id, cases in self.case_groups.items():
+            self.fields[f"case{group_id}"] = forms.TypedChoiceField(
+                label=cases[0].group.name,
+                choices=[(case.pk, case.name) for case in cases],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+        if disqualifier:
+            self.fields["disqualifier_check"] = forms.ChoiceField(
+                label=disqualifier,
+                choices=DisqualifierCheck.choices,
+                required=False,
+                widget=forms.RadioSelect,
+            )
 
     @staticmethod
     def field_name(criterion: Criterion) -> str:
         return f"c{criterion.pk}"
 
-    def choices(self) -> dict[int, int]:
-        """Criterion id → option id for the valid answers given."""
+    def cases(self) -> dict[int, int]:
+        """Group id → the criterion id of the case chosen, for the groups where the
+        member chose one (or answered only one case)."""
         cleaned = getattr(self, "cleaned_data", {})
+        chosen = {}
+        for group_id, cases in self.case_groups.items():
+            case = cleaned.get(f"case{group_id}")
+            if case is None:
+                answered = [
+                    c.pk for c in cases if cleaned.get(self.field_name(c)) is not None
+                ]
+                case = answered[0] if len(answered) == 1 else None
+            if case is not None:
+                chosen[group_id] = case
+        return chosen
+
+    def choices(self) -> dict[int, int]:
+        """Criterion id → option id for the valid answers given; of a group of
+        alternative cases, only the chosen case's."""
+        cleaned = getattr(self, "cleaned_data", {})
+        cases = self.cases()
         return {
             criterion.pk: cleaned[self.field_name(criterion)]
             for criterion in self.criteria
             if cleaned.get(self.field_name(criterion)) is not None
+            and cases.get(criterion.group_id, criterion.pk) == criterion.pk
         }
+
+    def disqualifier_check(self) -> str | None:
+        """The check's answer ("" when not given), None when the sheet prints none."""
+        if "disqualifier_check" not in self.fields:
+            return None
+        return getattr(self, "cleaned_data", {}).get("disqualifier_check", "")
 
 
 class AdvisoryReportForm(forms.ModelForm):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from accounts.jurisdiction import jurisdiction_of
+from accounts.models import Role
 
 from .models import (
     Certificate,
@@ -185,3 +186,20 @@ def can_revoke_certificate(user, certificate: Certificate) -> bool:
 def can_record_historic_decision(user, province) -> bool:
     """Decisions taken before the portal: the officers of that province."""
     return jurisdiction_of(user).acts_for_province(province.pk)
+
+
+def can_correct_criteria(user) -> bool:
+    """The provincial administrator (and superusers) correct draft criteria sheets
+    against the printed decision and publish them."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or Role.ADMINISTRATOR in jurisdiction_of(user).roles
+
+
+def can_read_criteria(user) -> bool:
+    """Officers and council members read the catalogue of sheets."""
+    return user.is_authenticated and (
+        jurisdiction_of(user).is_officer
+        or user.is_superuser
+        or CouncilMember.objects.filter(user=user).exists()
+    )

@@ -11,9 +11,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
@@ -28,7 +30,7 @@ from .models import (
     Certificate,
     CouncilMember,
     Criterion,
-    CriterionOption,
+    DisqualifierCheck,
     Exclusion,
     Outcome,
     Round,
@@ -253,31 +255,38 @@ def _criterion_means(round: Round) -> dict[int, dict[int, Decimal]]:
 
 
 def _requirements(version_ids: set[int]) -> dict[int, list[scoring.Requirement]]:
-    """The star requirements of each criteria version: marked options and criteria."""
+    """The star requirements of each criteria version (two queries), by the rule the
+    live sheet uses (scoring.requirements_of)."""
     requirements: dict[int, list[scoring.Requirement]] = defaultdict(list)
-    for option in CriterionOption.objects.filter(
-        criterion__part__version__in=version_ids, required_for_stars__isnull=False
-    ).select_related("criterion__part"):
-        requirements[option.criterion.part.version_id].append(
-            scoring.Requirement(
-                criterion_id=option.criterion_id,
-                code=option.criterion.code,
-                min_points=option.points,
-                stars=option.required_for_stars,
-            )
-        )
-    for criterion in Criterion.objects.filter(
-        part__version__in=version_ids, required_for_stars__isnull=False
-    ).select_related("part"):
-        requirements[criterion.part.version_id].append(
-            scoring.Requirement(
-                criterion_id=criterion.pk,
-                code=criterion.code,
-                min_points=criterion.max_points,
-                stars=criterion.required_for_stars,
-            )
-        )
+    for criterion in (
+        Criterion.objects.filter(part__version__in=version_ids)
+        .select_related("group", "part")
+        .prefetch_related("options")
+    ):
+        requirements[criterion.part.version_id] += scoring.requirements_of(criterion)
     return requirements
+
+
+def _stored(render, *args) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return render(*args)
+
+
+def _disqualified(round: Round) -> set[int]:
+    """Entries most of whose counted, submitted sheets found the dossier disqualified
+    ("Hồ sơ bị loại khi…")."""
+    rows = (
+        _counted_sheets(round)
+        .filter(status=SheetStatus.SUBMITTED)
+        .values("entry")
+        .annotate(
+            n=Count("pk"),
+            out=Count(
+                "pk", filter=Q(disqualifier_check=DisqualifierCheck.DISQUALIFIED)
+            ),
+        )
+    )
+    return {row["entry"] for row in rows if row["out"] * 2 > row["n"]}
 
 
 def level_rules(round: Round) -> list[scoring.LevelRule]:
@@ -293,14 +302,6 @@ def level_rules(round: Round) -> list[scoring.LevelRule]:
             for level in round.regime.levels.all()
         ),
         key=lambda rule: order[rule.level],
-    )
-
-
-def _cap_reason(unmet: list[scoring.Requirement]) -> str:
-    return "; ".join(
-        _("criterion %(code)s needs %(points)s points for %(stars)s★")
-        % {"code": r.code, "points": f"{r.min_points:f}", "stars": r.stars}
-        for r in unmet
     )
 
 
@@ -341,6 +342,7 @@ def finalise_round(*, round: Round, user: User) -> list[RoundResult]:
     rules = level_rules(round)
     criterion_means = _criterion_means(round)
     requirements = _requirements({a.entry.criteria_id for a in aggregates})
+    disqualified = _disqualified(round)
     results = []
     for aggregate in aggregates:
         entry = aggregate.entry
@@ -352,6 +354,8 @@ def finalise_round(*, round: Round, user: User) -> list[RoundResult]:
         outcome, target_level = scoring.decide_outcome(
             levels=rules, level=round.level, mean=aggregate.mean, stars=stars
         )
+        if entry.pk in disqualified:
+            outcome, target_level = Outcome.NOT_RECOGNISED, ""
         result = RoundResult.objects.create(
             entry=entry,
             sheet_count=aggregate.submitted,
@@ -363,7 +367,9 @@ def finalise_round(*, round: Round, user: User) -> list[RoundResult]:
             max_total=aggregate.max,
             band_stars=band,
             stars=stars,
-            cap_reason=_cap_reason(unmet) if stars < band else "",
+            # Stored in the portal's language, whatever the finaliser's choice.
+            cap_reason=_stored(scoring.cap_reason, unmet) if stars < band else "",
+            disqualified=entry.pk in disqualified,
             outcome=outcome,
             target_level=target_level,
             finalised_by=user,

@@ -1,11 +1,13 @@
 """The scoring rules as pure functions: a sheet's total, star bands, the
 mandatory-criteria cap, the mean of members' totals and the outcome of a level. No
-database access here, so the rules are tested directly (including property tests)."""
+database access here (the tree of a sheet comes loaded), so the rules are tested directly (including property tests)."""
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 # Star bands on the mean total (148/QĐ-TTg khoản 2 Điều 1; the same in 1048), half-open:
 # 90–100 → 5★, 70–<90 → 4★, 50–<70 → 3★, 30–<50 → 2★, <30 → 1★. 89.99 is 4★.
@@ -43,44 +45,83 @@ class PartTotal:
 
 @dataclass(frozen=True)
 class SheetTotals:
-    """The running total of a sheet, its subtotal per part and its star band (None
-    until a criterion is answered)."""
+    """The running total of a sheet, its subtotal per part, its star band and the star
+    it gets once the required criteria cap it (None until a criterion is answered),
+    with the requirements that hold it back."""
 
     parts: list[PartTotal]
     total: Decimal
     answered: int
     count: int
     band: int | None
+    stars: int | None = None
+    unmet: list["Requirement"] = field(default_factory=list)
+    maximum: Decimal = Decimal(100)
+
+    @property
+    def capped(self) -> bool:
+        return (
+            self.stars is not None and self.band is not None and self.stars < self.band
+        )
+
+    @property
+    def cap_reason(self) -> str:
+        return cap_reason(self.unmet) if self.capped else ""
+
+
+def _is_case(criterion) -> bool:
+    return criterion.group.alternatives
 
 
 def totals(parts: Sequence[Mapping], choices: Mapping[int, int]) -> SheetTotals:
-    """The totals of the options `choices` picks (criterion id → option id).
+    """The totals of the options `choices` picks (criterion id → option id), and the
+    star they give with the sheet's required criteria.
 
     `parts` is a sheet's tree: each part a {"part", "groups"} mapping, each group a
-    {"criteria"} mapping, each criterion with its options already loaded. A choice
-    that is not one of its criterion's options counts as unanswered.
+    {"group", "criteria"} mapping, each criterion with its group and options already
+    loaded. A choice that is not one of its criterion's options counts as unanswered.
+    A group of alternative cases counts once, whichever case is answered.
     """
     part_totals, chosen, count = [], [], 0
+    reached: dict[int, Decimal] = {}
+    requirements: list[Requirement] = []
+    maximum = Decimal(0)
     for part in parts:
         points = []
         for group in part["groups"]:
-            for criterion in group["criteria"]:
+            cases = [c for c in group["criteria"] if _is_case(c)]
+            if cases:
                 count += 1
+                maximum += max((c.max_points or 0) for c in cases)
+            for criterion in group["criteria"]:
+                if not _is_case(criterion):
+                    count += 1
+                    maximum += criterion.max_points or 0
+                requirements += requirements_of(criterion)
                 option_id = choices.get(criterion.pk)
                 option = next(
                     (o for o in criterion.options.all() if o.pk == option_id), None
                 )
                 if option is not None:
                     points.append(option.points)
+                    reached[criterion.pk] = option.points
         part_totals.append(PartTotal(part=part["part"], subtotal=sheet_total(points)))
         chosen += points
     total = sheet_total(chosen)
+    band = star_band(total) if chosen else None
+    stars, unmet = None, []
+    if band is not None:
+        cap, unmet = requirement_cap(reached, requirements)
+        stars = min(band, cap)
     return SheetTotals(
         parts=part_totals,
         total=total,
         answered=len(chosen),
         count=count,
-        band=star_band(total) if chosen else None,
+        band=band,
+        stars=stars,
+        unmet=unmet if stars is not None and stars < band else [],
+        maximum=maximum,
     )
 
 
@@ -110,6 +151,48 @@ class Requirement:
     code: str
     min_points: Decimal
     stars: int
+    # A requirement on one case of a group of alternatives applies only when that
+    # case is the one scored.
+    case: bool = False
+
+
+def requirements_of(criterion) -> list[Requirement]:
+    """The star requirements a criterion carries: each marked option asks for its
+    points, a marked criterion for its full points. `criterion.options` and
+    `criterion.group` must be loaded."""
+    case = criterion.group.alternatives
+    found = [
+        Requirement(
+            criterion_id=criterion.pk,
+            code=criterion.code,
+            min_points=option.points,
+            stars=option.required_for_stars,
+            case=case,
+        )
+        for option in criterion.options.all()
+        if option.required_for_stars
+    ]
+    if criterion.required_for_stars:
+        found.append(
+            Requirement(
+                criterion_id=criterion.pk,
+                code=criterion.code,
+                min_points=criterion.max_points,
+                stars=criterion.required_for_stars,
+                case=case,
+            )
+        )
+    return found
+
+
+def cap_reason(unmet: Iterable[Requirement]) -> str:
+    """ "4★ needs criterion 3.e ≥ 2 points; …": why the star is capped, the same words
+    on the live sheet, the result, the minutes and the dossier's pages."""
+    return "; ".join(
+        _("%(stars)s★ needs criterion %(code)s ≥ %(points)s points")
+        % {"stars": r.stars, "code": r.code, "points": f"{r.min_points.normalize():f}"}
+        for r in unmet
+    )
 
 
 def requirement_cap(
@@ -119,7 +202,10 @@ def requirement_cap(
     that cap it. `points` maps a criterion id to the points it reached (the mean of the
     submitted sheets). With nothing unmet the cap is 5."""
     unmet = [
-        r for r in requirements if points.get(r.criterion_id, Decimal(0)) < r.min_points
+        r
+        for r in requirements
+        if not (r.case and r.criterion_id not in points)
+        and points.get(r.criterion_id, Decimal(0)) < r.min_points
     ]
     if not unmet:
         return 5, []

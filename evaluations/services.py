@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +24,7 @@ from products.models import Dossier, DossierStatus, EvaluationLevel
 from regions.services import LAST_DAY_BEFORE_REFORM
 from regions.text import fold
 
-from .catalogue import published_version_for
+from .catalogue import basis_for_dossier, basis_label, review, version_for_dossier
 from .models import (
     Council,
     CriteriaStatus,
@@ -41,7 +41,7 @@ from .models import (
     ScoreSheet,
     SheetStatus,
 )
-from .permissions import RoundAccess, can_create_round_for
+from .permissions import RoundAccess, can_correct_criteria, can_create_round_for
 
 ROUND_FIELDS = [
     "name",
@@ -166,28 +166,30 @@ def open_scoring(*, round: Round, user: User) -> Round:
 
 @transaction.atomic
 def publish_criteria(*, version: CriteriaVersion, user: User) -> CriteriaVersion:
-    """Publish a draft sheet edited in the admin: from now on it is immutable.
+    """Publish a draft sheet: from now on it is immutable and dossiers are scored on it.
 
-    Raises ValidationError when it is already published, has no criteria, or has a
-    criterion without answer options.
+    Raises PermissionDenied unless the user may correct criteria, ValidationError when
+    it is already published, has no criteria, or still has a problem that keeps it a
+    draft (a missing or misprinted points cell, a total over 100).
     """
     version = CriteriaVersion.objects.select_for_update().get(pk=version.pk)
-    if not user.is_staff:
+    if not can_correct_criteria(user):
         raise PermissionDenied
     if version.is_published:
         raise ValidationError(_("This version is already published."))
-    criteria = Criterion.objects.filter(part__version=version)
-    if not criteria.exists():
+    if not Criterion.objects.filter(part__version=version).exists():
         raise ValidationError(_("The sheet has no criteria."))
-    empty = list(criteria.filter(options__isnull=True).values_list("code", flat=True))
-    if empty:
+    check = review(version)
+    if check.blocking:
+        raise ValidationError(check.blocking, code="incomplete")
+    if check.total > 100:
         raise ValidationError(
-            _("Criteria without answer options: %(codes)s.")
-            % {"codes": ", ".join(empty)}
+            _("The best answers add up to %(total)s points, more than 100.")
+            % {"total": f"{check.total.normalize():f}"},
+            code="over_100",
         )
-    best = criteria.annotate(best=Max("options__points")).values_list("best", flat=True)
     before = snapshot(version, ["status", "total_points"])
-    version.total_points = sum(best, Decimal(0))
+    version.total_points = check.total
     version.move_to(CriteriaStatus.PUBLISHED)
     version.published_at = timezone.now()
     version.save(update_fields=["total_points", "status", "published_at"])
@@ -226,16 +228,13 @@ def eligible_dossiers(round: Round):
     )
 
 
-def published_sets(*, classification_id: int) -> list[int]:
-    """Ids of the product sets of a classification that have a published sheet: a hint
-    for the assignment list (assign_dossier asks published_version_for)."""
-    return list(
-        CriteriaVersion.objects.filter(
-            status=CriteriaStatus.PUBLISHED,
-            product_set__classification_id=classification_id,
+def published_sheets() -> set[tuple[int, str]]:
+    """(product set id, basis) of every published sheet: a hint for the assignment
+    list (assign_dossier asks version_for_dossier)."""
+    return set(
+        CriteriaVersion.objects.filter(status=CriteriaStatus.PUBLISHED).values_list(
+            "product_set_id", "basis"
         )
-        .values_list("product_set_id", flat=True)
-        .distinct()
     )
 
 
@@ -309,14 +308,19 @@ def assign_dossier(*, round: Round, dossier: Dossier, user: User) -> RoundEntry:
             )
             % {"product": dossier.product, "regime": round.regime}
         )
-    criteria = published_version_for(product_set=product_set)
+    basis = basis_for_dossier(dossier, regime=round.regime)
+    criteria = version_for_dossier(dossier, regime=round.regime)
     if criteria is None:
         raise ValidationError(
             _(
-                "There is no published criteria sheet for the product set "
-                "“%(set)s”: %(product)s cannot be scored in this round."
+                "There is no published criteria sheet of %(basis)s for the product "
+                "set “%(set)s”: %(product)s cannot be scored in this round."
             )
-            % {"set": product_set.name, "product": dossier.product}
+            % {
+                "basis": basis_label(basis),
+                "set": product_set.name,
+                "product": dossier.product,
+            }
         )
     entry = RoundEntry.objects.create(
         round=round, dossier=dossier, criteria=criteria, assigned_by=user

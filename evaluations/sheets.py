@@ -5,8 +5,11 @@ transaction, row lock, guard and audit.
 Lock order, as in services.py: round, then entry, then dossier, then sheet.
 """
 
+from collections import defaultdict
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from accounts.audit import changes_between, record_created, record_event, snapshot
@@ -18,6 +21,7 @@ from .models import (
     CouncilMember,
     Criterion,
     CriterionOption,
+    DisqualifierCheck,
     Exclusion,
     RoundEntry,
     RoundStatus,
@@ -66,7 +70,7 @@ def open_sheet(*, entry: RoundEntry, user: User) -> ScoreSheet:
 def _locked_sheet(sheet: ScoreSheet) -> ScoreSheet:
     return (
         ScoreSheet.objects.select_for_update(of=("self",))
-        .select_related("entry__round", "member__user")
+        .select_related("entry__round", "entry__criteria", "member__user")
         .get(pk=sheet.pk)
     )
 
@@ -82,6 +86,32 @@ def _guard_edit(user: User, sheet: ScoreSheet) -> None:
         )
     if sheet.entry.round.status != RoundStatus.SCORING:
         raise ValidationError(_("The round is not open for scoring."), code="closed")
+
+
+def sync_answers(answers, choices: dict[int, int], options: dict) -> None:
+    """Make a related set of answers (a member's sheet, a self-assessment) exactly
+    `choices` (criterion id → option id), each with its option's points."""
+    answers.exclude(criterion_id__in=choices.keys()).delete()
+    existing = {answer.criterion_id: answer for answer in answers.all()}
+    changed, new = [], []
+    for criterion_id, option_id in choices.items():
+        option = options[option_id]
+        answer = existing.get(criterion_id)
+        if answer is None:
+            new.append(
+                answers.model(
+                    criterion_id=criterion_id,
+                    option=option,
+                    points=option.points,
+                    **{answers.field.name: answers.instance},
+                )
+            )
+        elif answer.option_id != option_id or answer.points != option.points:
+            answer.option = option
+            answer.points = option.points
+            changed.append(answer)
+    answers.model.objects.bulk_create(new)
+    answers.model.objects.bulk_update(changed, ["option", "points"])
 
 
 def _write_answers(sheet: ScoreSheet, choices: dict[int, int]) -> None:
@@ -100,27 +130,8 @@ def _write_answers(sheet: ScoreSheet, choices: dict[int, int]) -> None:
                 _("An answer does not belong to this sheet's criteria."),
                 code="foreign_option",
             )
-    sheet.answers.exclude(criterion_id__in=choices.keys()).delete()
-    existing = {answer.criterion_id: answer for answer in sheet.answers.all()}
-    changed, new = [], []
-    for criterion_id, option_id in choices.items():
-        option = options[option_id]
-        answer = existing.get(criterion_id)
-        if answer is None:
-            new.append(
-                sheet.answers.model(
-                    sheet=sheet,
-                    criterion_id=criterion_id,
-                    option=option,
-                    points=option.points,
-                )
-            )
-        elif answer.option_id != option_id:
-            answer.option = option
-            answer.points = option.points
-            changed.append(answer)
-    sheet.answers.model.objects.bulk_create(new)
-    sheet.answers.model.objects.bulk_update(changed, ["option", "points"])
+    check_cases(sheet.entry.criteria_id, set(choices))
+    sync_answers(sheet.answers, choices, options)
 
 
 def _recompute_total(sheet: ScoreSheet) -> None:
@@ -129,14 +140,82 @@ def _recompute_total(sheet: ScoreSheet) -> None:
     sheet.total = scoring.sheet_total(sheet.answers.values_list("points", flat=True))
 
 
-def unanswered_criteria(sheet: ScoreSheet):
-    return Criterion.objects.filter(part__version=sheet.entry.criteria_id).exclude(
-        pk__in=sheet.answers.values("criterion_id")
+def criteria_tree(version_id: int) -> tuple[list[dict], list[Criterion]]:
+    """Parts → groups → criteria (with options) of a sheet, in two queries."""
+    criteria = list(
+        Criterion.objects.filter(part__version=version_id)
+        .select_related("part", "group")
+        .prefetch_related("options")
+        .order_by("part__position", "group__position", "position", "pk")
     )
+    parts: list[dict] = []
+    for criterion in criteria:
+        if not parts or parts[-1]["part"].pk != criterion.part_id:
+            parts.append({"part": criterion.part, "groups": []})
+        groups = parts[-1]["groups"]
+        if not groups or groups[-1]["group"].pk != criterion.group_id:
+            groups.append({"group": criterion.group, "criteria": []})
+        groups[-1]["criteria"].append(criterion)
+    return parts, criteria
+
+
+def missing_answers(version_id: int, answered: set[int]) -> list[str]:
+    """Codes of what a sheet still has to answer: every criterion, except that a group
+    of alternative cases needs exactly one of its cases (shown as "8 (…)")."""
+    missing, cases = [], defaultdict(list)
+    for criterion in Criterion.objects.filter(part__version=version_id).select_related(
+        "group"
+    ):
+        if criterion.group.alternatives:
+            cases[criterion.group].append(criterion)
+        elif criterion.pk not in answered:
+            missing.append(criterion.code)
+    for group, criteria in cases.items():
+        if not any(criterion.pk in answered for criterion in criteria):
+            missing.append(
+                _("%(group)s (one of %(cases)s)")
+                % {"group": group.code, "cases": ", ".join(c.code for c in criteria)}
+            )
+    return missing
+
+
+def check_cases(version_id: int, answered: set[int]) -> None:
+    """Refuse answers to two cases of the same group of alternatives."""
+    doubled = (
+        Criterion.objects.filter(
+            part__version=version_id, group__alternatives=True, pk__in=answered
+        )
+        .values("group__code")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values_list("group__code", flat=True)
+    )
+    if doubled:
+        raise ValidationError(
+            _(
+                "Group %(groups)s offers alternative cases: score one case only and "
+                "leave the other empty."
+            )
+            % {"groups": ", ".join(doubled)},
+            code="two_cases",
+        )
+
+
+def _write_check(sheet: ScoreSheet, check: str | None) -> None:
+    if check is not None:
+        if check not in ("", *DisqualifierCheck.values):
+            raise ValidationError(_("Choose an answer to the disqualification check."))
+        sheet.disqualifier_check = check
 
 
 @transaction.atomic
-def save_sheet(*, sheet: ScoreSheet, user: User, choices: dict[int, int]) -> ScoreSheet:
+def save_sheet(
+    *,
+    sheet: ScoreSheet,
+    user: User,
+    choices: dict[int, int],
+    disqualifier_check: str | None = None,
+) -> ScoreSheet:
     """Save a draft: the answers become `choices`; the total is recomputed.
 
     Raises ValidationError for a submitted sheet or a round not scoring, and
@@ -144,22 +223,28 @@ def save_sheet(*, sheet: ScoreSheet, user: User, choices: dict[int, int]) -> Sco
     """
     sheet = _locked_sheet(sheet)
     _guard_edit(user, sheet)
-    before = snapshot(sheet, ["total"])
+    before = snapshot(sheet, ["total", "disqualifier_check"])
     _write_answers(sheet, choices)
+    _write_check(sheet, disqualifier_check)
     _recompute_total(sheet)
-    sheet.save(update_fields=["total", "updated_at"])
-    changes = changes_between(before, snapshot(sheet, ["total"]))
+    sheet.save(update_fields=["total", "disqualifier_check", "updated_at"])
+    changes = changes_between(before, snapshot(sheet, ["total", "disqualifier_check"]))
     record_event(target=sheet, actor=user, action="updated", changes=changes)
     return sheet
 
 
 @transaction.atomic
 def submit_sheet(
-    *, sheet: ScoreSheet, user: User, choices: dict[int, int] | None = None
+    *,
+    sheet: ScoreSheet,
+    user: User,
+    choices: dict[int, int] | None = None,
+    disqualifier_check: str | None = None,
 ) -> ScoreSheet:
     """Save the answers (when given) and submit: the sheet is locked.
 
-    Every criterion must be answered. A second submit (double click, two tabs) waits
+    Every criterion must be answered (one case of a group of alternatives), and the
+    disqualification check made when the sheet prints one. A second submit (double click, two tabs) waits
     for the first on the row lock and is refused with a ValidationError.
     """
     sheet = _locked_sheet(sheet)
@@ -167,17 +252,35 @@ def submit_sheet(
     before = snapshot(sheet, ["status", "total"])
     if choices is not None:
         _write_answers(sheet, choices)
-    missing = list(unanswered_criteria(sheet).values_list("code", flat=True))
+    _write_check(sheet, disqualifier_check)
+    answered = set(sheet.answers.values_list("criterion_id", flat=True))
+    missing = missing_answers(sheet.entry.criteria_id, answered)
     if missing:
         raise ValidationError(
             _("Answer every criterion before submitting. Missing: %(codes)s.")
             % {"codes": ", ".join(missing)},
             code="incomplete",
         )
+    if sheet.entry.criteria.disqualifier and not sheet.disqualifier_check:
+        raise ValidationError(
+            _(
+                "Say whether the dossier is a case of disqualification (the line "
+                "above the sheet) before submitting."
+            ),
+            code="disqualifier_check",
+        )
     _recompute_total(sheet)
     sheet.move_to(SheetStatus.SUBMITTED)
     sheet.submitted_at = clock.now()
-    sheet.save(update_fields=["status", "total", "submitted_at", "updated_at"])
+    sheet.save(
+        update_fields=[
+            "status",
+            "total",
+            "disqualifier_check",
+            "submitted_at",
+            "updated_at",
+        ]
+    )
     record_event(
         target=sheet,
         actor=user,

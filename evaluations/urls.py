@@ -1,7 +1,8 @@
 from django.urls import path
 
 from . import public_views
-from .views import advisory, entries, rounds, sheets
+from .views import advisory, criteria, entries, rounds, sheets
+from .views import self_assessment as self_assessment_views
 
 app_name = "evaluations"
 
@@ -11,6 +12,16 @@ urlpatterns = [
         "dossiers/<int:pk>/advisory-report/",
         advisory.advisory_report,
         name="advisory-report",
+    ),
+    path(
+        "dossiers/<int:pk>/self-assessment/",
+        self_assessment_views.self_assessment,
+        name="self-assessment",
+    ),
+    path(
+        "dossiers/<int:pk>/self-assessment/totals/",
+        self_assessment_views.self_assessment_totals,
+        name="self-assessment-totals",
     ),
     path("rounds/new/", rounds.round_create, name="round-create"),
     path("rounds/<int:pk>/", rounds.round_detail, name="round-detail"),
@@ -43,5 +54,14 @@ urlpatterns = [
         "certificates/<int:pk>/revoke/",
         public_views.certificate_revoke,
         name="certificate-revoke",
+    ),
+    # Criteria sheets: the catalogue, correcting a draft's cells, publishing it.
+    path("criteria/", criteria.criteria_list, name="criteria-list"),
+    path("criteria/<int:pk>/", criteria.criteria_detail, name="criteria-detail"),
+    path(
+        "criteria/<int:pk>/correct/", criteria.criteria_correct, name="criteria-correct"
+    ),
+    path(
+        "criteria/<int:pk>/publish/", criteria.criteria_publish, name="criteria-publish"
     ),
 ]

@@ -116,8 +116,12 @@ def producer_detail(request, pk: int):
 
 
 def _render_detail(request, producer, archive_form):
-    products = producer.products.select_related("product_set", "commune").order_by(
-        "name", "pk"
+    products = (
+        producer.products.select_related("product_set", "commune")
+        .prefetch_related(
+            "dossiers__round_entries__result", "dossiers__round_entries__criteria"
+        )
+        .order_by("name", "pk")
     )
     return render(
         request,

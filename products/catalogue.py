@@ -123,6 +123,7 @@ def load_catalogue() -> dict[str, int]:
             defaults={
                 "name": row["name"],
                 "decision": row["decision"],
+                "criteria_basis": row["criteria_basis"],
                 "effective_from": _date(row["effective_from"]),
                 "effective_to": _date(row["effective_to"]),
                 "through_commune": row["through_commune"] == "yes",

@@ -127,6 +127,13 @@ class DossierEditForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         score = self.fields["self_assessment_score"]
         score.validators += [MinValueValidator(0), MaxValueValidator(100)]
+        # With a self-assessment report (Mẫu 02), the score is its total.
+        if self.instance.pk and hasattr(self.instance, "self_assessment"):
+            score.disabled = True
+            score.help_text = _(
+                "The total of the self-assessment report (Mẫu 02): change the report "
+                "to change it."
+            )
 
 
 class DocumentForm(forms.Form):

@@ -29,6 +29,7 @@ from .rounds import (
     Council,
     CouncilMember,
     CouncilRole,
+    DisqualifierCheck,
     Exclusion,
     ExclusionSource,
     Outcome,
@@ -40,6 +41,7 @@ from .rounds import (
     ScoreSheet,
     SheetStatus,
 )
+from .self_assessment import SelfAssessment, SelfAssessmentAnswer
 
 __all__ = [
     "AdvisoryReport",
@@ -59,6 +61,7 @@ __all__ = [
     "CriterionGroup",
     "CriterionOption",
     "Decision",
+    "DisqualifierCheck",
     "ResultNotice",
     "Exclusion",
     "ExclusionSource",
@@ -73,5 +76,7 @@ __all__ = [
     "RoundResult",
     "RoundStatus",
     "ScoreSheet",
+    "SelfAssessment",
+    "SelfAssessmentAnswer",
     "SheetStatus",
 ]

@@ -6,6 +6,7 @@ import datetime
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.states import StatusTransitions
@@ -168,6 +169,11 @@ class CriteriaVersion(StatusTransitions, models.Model):
     # SHA-256 of the loaded sheet's content: loading the same file again is a no-op,
     # a changed file becomes a new version.
     checksum = models.CharField(max_length=64, blank=True, editable=False)
+    # The decision whose annex the sheet comes from ("1048", "148", "26/2026"). 148 and
+    # 26/2026 classify products into the same 26 sets, so a set has sheets of both.
+    basis = models.CharField(_("legal basis of the sheet"), max_length=20)
+    # "Hồ sơ bị loại khi…": printed above the sheet (26/2026); members record the check.
+    disqualifier = models.TextField(_("the dossier is disqualified when"), blank=True)
 
     class Meta:
         verbose_name = _("criteria version")
@@ -175,7 +181,7 @@ class CriteriaVersion(StatusTransitions, models.Model):
         ordering = ["classification", "product_set__number", "-version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["product_set", "version"],
+                fields=["product_set", "basis", "version"],
                 name="evaluations_criteria_version_unique",
             ),
             models.CheckConstraint(
@@ -185,11 +191,24 @@ class CriteriaVersion(StatusTransitions, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.classification.decision} · {self.product_set.name} · v{self.version}"
+        return f"{self.decision} · {self.product_set.name} · v{self.version}"
+
+    def get_absolute_url(self):
+        return reverse("evaluations:criteria-detail", args=[self.pk])
+
+    @property
+    def decision(self) -> str:
+        """ "26/2026/QĐ-TTg" for the basis "26/2026"."""
+        return f"{self.basis}/QĐ-TTg"
 
     @property
     def is_published(self) -> bool:
         return self.status == CriteriaStatus.PUBLISHED
+
+    @property
+    def is_full_marks(self) -> bool:
+        """The best answers add up to 100, as every sheet of the decisions should."""
+        return self.total_points == 100
 
 
 class CriteriaPart(models.Model):
@@ -223,6 +242,14 @@ class CriterionGroup(models.Model):
     )
     code = models.CharField(_("code"), max_length=10)
     name = models.CharField(_("name"), max_length=255)
+    note = models.TextField(_("note"), blank=True)
+    # Null only on a draft whose printed points cell does not hold one number.
+    max_points = models.DecimalField(
+        _("maximum points"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    # "Lựa chọn một trong hai trường hợp sau" (set 26, tourism): each criterion of the
+    # group is one case; a sheet scores exactly one of them.
+    alternatives = models.BooleanField(_("alternative cases"), default=False)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -246,9 +273,13 @@ class Criterion(models.Model):
     name = models.CharField(_("name"), max_length=500)
     description = models.TextField(_("description"), blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Null only on a draft whose printed points are missing.
     max_points = models.DecimalField(
-        _("maximum points"), max_digits=5, decimal_places=2
+        _("maximum points"), max_digits=5, decimal_places=2, null=True, blank=True
     )
+    # A criterion printed with points and no options (26/2026, 2.4): met or not met.
+    # Its two answers are stored as options "Đạt" (its points) and "Không đạt" (0).
+    yes_no = models.BooleanField(_("met / not met"), default=False)
     # Some sheets mark a whole criterion (148: 3.e Sở hữu trí tuệ, ****): its full
     # points are needed for that star level.
     required_for_stars = models.PositiveSmallIntegerField(
@@ -280,8 +311,14 @@ class CriterionOption(models.Model):
         Criterion, on_delete=models.CASCADE, related_name="options"
     )
     text = models.TextField(_("answer"))
+    # Null only on a draft whose printed cell is blank: corrected before publishing.
     points = models.DecimalField(
-        _("points"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0)]
+        _("points"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     position = models.PositiveSmallIntegerField(default=0)
     required_for_stars = models.PositiveSmallIntegerField(
@@ -297,7 +334,8 @@ class CriterionOption(models.Model):
         ordering = ["criterion", "position"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(points__gte=0), name="evaluations_option_points_positive"
+                condition=Q(points__isnull=True) | Q(points__gte=0),
+                name="evaluations_option_points_positive",
             ),
             models.CheckConstraint(
                 condition=Q(required_for_stars__isnull=True)

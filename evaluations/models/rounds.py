@@ -190,6 +190,16 @@ class Round(StatusTransitions, models.Model):
             "Products whose highest and lowest totals differ by more are flagged."
         ),
     )
+    # Re-ratings (Điều 7.6 of 26/2026/QĐ-TTg) are decided on the members' written
+    # opinions; the council meets only when the opinions diverge.
+    by_written_opinions = models.BooleanField(
+        _("decided by written opinions"),
+        default=False,
+        help_text=_(
+            "Re-ratings: the members send their sheets as written opinions; the "
+            "council meets only when they diverge (Điều 7.6 of 26/2026/QĐ-TTg)."
+        ),
+    )
     quorum = models.DecimalField(
         _("quorum"),
         max_digits=3,
@@ -313,6 +323,11 @@ class SheetStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
 
 
+class DisqualifierCheck(models.TextChoices):
+    CLEAR = "clear", _("Not a case of disqualification")
+    DISQUALIFIED = "disqualified", _("The dossier is disqualified")
+
+
 class ScoreSheet(StatusTransitions, models.Model):
     """One member's independent scoring of one entry. Submitting locks it; only the
     chair reopens it, with a recorded reason."""
@@ -339,6 +354,14 @@ class ScoreSheet(StatusTransitions, models.Model):
     total = models.DecimalField(_("total"), max_digits=6, decimal_places=2, default=0)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reopened_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    # The member's check of the sheet's "Hồ sơ bị loại khi…" line (26/2026 sheets):
+    # empty until checked; required to submit a sheet that prints one.
+    disqualifier_check = models.CharField(
+        _("disqualification check"),
+        max_length=12,
+        choices=DisqualifierCheck.choices,
+        blank=True,
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -422,6 +445,8 @@ class RoundResult(models.Model):
     band_stars = models.PositiveSmallIntegerField(_("star band"))
     stars = models.PositiveSmallIntegerField(_("stars"))
     cap_reason = models.TextField(_("why the star is capped"), blank=True)
+    # Most counted sheets found the dossier disqualified ("Hồ sơ bị loại khi…").
+    disqualified = models.BooleanField(_("disqualified"), default=False)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     target_level = models.CharField(
         _("to level"), max_length=10, choices=EvaluationLevel.choices, blank=True

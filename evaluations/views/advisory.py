@@ -14,6 +14,7 @@ from products.views.dossiers import get_dossier_for_user
 from ..advisory import record_advisory_report
 from ..forms import AdvisoryReportForm
 from ..permissions import can_record_advisory_report
+from ..self_assessment import summary_of
 
 
 @require_http_methods(["GET", "POST"])
@@ -49,5 +50,11 @@ def advisory_report(request, pk: int):
     return render(
         request,
         "evaluations/advisory_report_form.html",
-        {"dossier": dossier, "product": dossier.product, "form": form},
+        {
+            "dossier": dossier,
+            "product": dossier.product,
+            "form": form,
+            # The producer's self-assessment, beside the team's report (one query).
+            "self_assessment": summary_of(dossier.pk),
+        },
     )

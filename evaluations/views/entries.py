@@ -15,6 +15,7 @@ from .. import results, services
 from ..forms import ConflictForm, ReasonForm
 from ..models import RoundEntry
 from ..permissions import RoundAccess, can_see_scores
+from ..self_assessment import summary_of
 from ..sheets import reopen_sheet
 from . import (
     dossier_documents,
@@ -66,6 +67,9 @@ def _entry_context(request, entry: RoundEntry, **extra) -> dict:
         "documents": dossier_documents(entry),
         "reopen_form": ReasonForm(),
         "reopen_sheet_id": None,
+        # The producer's self-assessment (Mẫu 02), beside the members' sheets and
+        # never counted in the mean (one query).
+        "self_assessment": summary_of(entry.dossier_id),
     }
     context.update(extra)
     return context

@@ -16,6 +16,7 @@ from core.listing import list_context, paginate, wants_export
 from products.models import EvaluationLevel
 
 from .. import certificates, exports, results, services
+from ..catalogue import basis_for_dossier
 from ..filters import RoundFilter
 from ..forms import DecisionForm, RoundForm
 from ..models import (
@@ -212,21 +213,29 @@ def round_assign(request, pk: int):
     dossiers = (
         services.eligible_dossiers(round)
         .select_related(
-            "product__producer", "product__product_set", "district", "product__commune"
+            "product__producer",
+            "product__product_set",
+            "district",
+            "product__commune",
+            "process",
         )
         .order_by("district__code", "product__name", "pk")
     )
     query = request.GET.get("q", "").strip()
     if query:
         dossiers = dossiers.search(query)
-    with_sheet = set(
-        services.published_sets(classification_id=round.regime.classification_id)
-    )
+    published = services.published_sheets()
     page_obj = paginate(request, dossiers)
+    for dossier in page_obj:
+        dossier.sheet_basis = basis_for_dossier(dossier, regime=round.regime)
+        dossier.has_sheet = (
+            dossier.product.product_set_id,
+            dossier.sheet_basis,
+        ) in published
     return render(
         request,
         "evaluations/round_assign.html",
-        {"round": round, "page_obj": page_obj, "with_sheet": with_sheet, "q": query},
+        {"round": round, "page_obj": page_obj, "q": query},
     )
 
 
@@ -319,23 +328,52 @@ def round_minutes(request, pk: int):
     access = RoundAccess.of(request.user, round)
     if not access.can_export:
         raise PermissionDenied
+    # Imported here: this function is the only one of the module that needs them.
+    from django.db.models import Exists, OuterRef
+
+    from accounts.models import AuditEvent
+
+    from ..models import Exclusion
+
     member = access.member
     members = list(round.council.members.select_related("user").order_by("pk"))
+    # Taking part = a submitted sheet that counts: not one of a product the member
+    # was excluded from afterwards.
+    conflict = Exclusion.objects.filter(
+        entry=OuterRef("entry"), member=OuterRef("member")
+    )
     present = set(
         ScoreSheet.objects.filter(entry__round=round, status=SheetStatus.SUBMITTED)
+        .exclude(Exists(conflict))
         .values_list("member_id", flat=True)
         .distinct()
     )
-    rows = (
-        results.entry_rows(round=round, member=member)
-        if round.status == RoundStatus.CLOSED
-        else []
+    exclusions = (
+        Exclusion.objects.filter(entry__round=round)
+        .select_related("entry__dossier__product")
+        .order_by("entry__dossier__product__name", "pk")
     )
+    closed = round.status == RoundStatus.CLOSED
+    rows = results.entry_rows(round=round, member=member) if closed else []
+    reopened = ScoreSheet.objects.filter(
+        entry__round=round, reopened_count__gt=0
+    ).select_related("member__user")
+    # One query whatever the number of reopened sheets (a subquery, not a list).
+    reopen_events = AuditEvent.objects.filter(
+        content_type__app_label=ScoreSheet._meta.app_label,
+        content_type__model=ScoreSheet._meta.model_name,
+        object_id__in=reopened.values("pk"),
+        action="reopened",
+    ).order_by("at", "pk")
     context = exports.minutes_context(
         round=round,
         members=members,
         present=present,
         rows=rows,
         decision=Decision.objects.filter(round=round).first(),
+        exclusions=exclusions,
+        entry_count=round.entries.count(),
+        reopened=reopened.order_by("member_id", "pk") if closed else (),
+        reopen_events=reopen_events if closed else (),
     )
     return render(request, "evaluations/round_minutes.html", context)

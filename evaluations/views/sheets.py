@@ -10,8 +10,22 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import results, scoring
 from ..forms import ScoreSheetForm
-from ..models import Criterion, Exclusion, RoundStatus, ScoreSheet, SheetStatus
-from ..sheets import ConflictOfInterest, open_sheet, save_sheet, submit_sheet
+from ..models import (
+    DisqualifierCheck,
+    Exclusion,
+    RoundStatus,
+    ScoreSheet,
+    SheetStatus,
+)
+from ..sheets import (
+    ConflictOfInterest,
+    open_sheet,
+    save_sheet,
+    submit_sheet,
+)
+from ..sheets import (
+    criteria_tree as _criteria_tree,
+)
 from . import (
     dossier_documents,
     error_messages,
@@ -37,23 +51,19 @@ def sheet_open(request, pk: int):
     return redirect(sheet)
 
 
-def _criteria_tree(version_id: int) -> tuple[list[dict], list[Criterion]]:
-    """Parts → groups → criteria (with options) of a sheet, in two queries."""
-    criteria = list(
-        Criterion.objects.filter(part__version=version_id)
-        .select_related("part", "group")
-        .prefetch_related("options")
-        .order_by("part__position", "group__position", "position", "pk")
-    )
-    parts: list[dict] = []
-    for criterion in criteria:
-        if not parts or parts[-1]["part"].pk != criterion.part_id:
-            parts.append({"part": criterion.part, "groups": []})
-        groups = parts[-1]["groups"]
-        if not groups or groups[-1]["group"].pk != criterion.group_id:
-            groups.append({"group": criterion.group, "criteria": []})
-        groups[-1]["criteria"].append(criterion)
-    return parts, criteria
+def mark_choices(parts: list[dict], choices: dict[int, int], cases: dict[int, int]):
+    """Mark on the tree what is ticked (criterion.chosen) and, in each group of
+    alternative cases, the case scored (group.case) and the others (criterion.off)."""
+    for part in parts:
+        for group in part["groups"]:
+            group["case"] = cases.get(group["group"].pk)
+            for criterion in group["criteria"]:
+                criterion.chosen = choices.get(criterion.pk)
+                criterion.off = (
+                    criterion.group.alternatives
+                    and group["case"] is not None
+                    and group["case"] != criterion.pk
+                )
 
 
 def _sheet_context(request, sheet: ScoreSheet, form: ScoreSheetForm | None = None):
@@ -61,22 +71,27 @@ def _sheet_context(request, sheet: ScoreSheet, form: ScoreSheetForm | None = Non
     round = entry.round
     parts, criteria = _criteria_tree(entry.criteria_id)
     if form is None:
+        choices = dict(sheet.answers.values_list("criterion_id", "option_id"))
+        initial = {
+            f"c{criterion_id}": option for criterion_id, option in choices.items()
+        }
+        initial["disqualifier_check"] = sheet.disqualifier_check
         form = ScoreSheetForm(
             criteria=criteria,
-            initial={
-                f"c{criterion_id}": option_id
-                for criterion_id, option_id in sheet.answers.values_list(
-                    "criterion_id", "option_id"
-                )
-            },
+            disqualifier=entry.criteria.disqualifier,
+            initial=initial,
         )
-        choices = {int(k[1:]): v for k, v in form.initial.items()}
+        cases = {
+            c.group_id: c.pk
+            for c in criteria
+            if c.group.alternatives and c.pk in choices
+        }
+        check = sheet.disqualifier_check
     else:
         choices = form.choices()
-    for part in parts:
-        for group in part["groups"]:
-            for criterion in group["criteria"]:
-                criterion.chosen = choices.get(criterion.pk)
+        cases = form.cases()
+        check = form.disqualifier_check() or ""
+    mark_choices(parts, choices, cases)
     editable = sheet.status == SheetStatus.DRAFT and round.status == RoundStatus.SCORING
     aggregate = None
     if sheet.is_submitted:
@@ -98,6 +113,10 @@ def _sheet_context(request, sheet: ScoreSheet, form: ScoreSheetForm | None = Non
         "parts": parts,
         "form": form,
         "totals": scoring.totals(parts, choices),
+        "disqualifier": entry.criteria.disqualifier,
+        "disqualifier_check": check,
+        "check_choices": DisqualifierCheck.choices,
+        "criteria_version": entry.criteria,
         "editable": editable,
         "aggregate": aggregate,
         "history": evaluation_history(sheet),
@@ -127,7 +146,9 @@ def sheet_detail(request, pk: int):
 
 def _bound_form(request, sheet: ScoreSheet) -> ScoreSheetForm:
     _parts, criteria = _criteria_tree(sheet.entry.criteria_id)
-    form = ScoreSheetForm(request.POST, criteria=criteria)
+    form = ScoreSheetForm(
+        request.POST, criteria=criteria, disqualifier=sheet.entry.criteria.disqualifier
+    )
     form.is_valid()
     return form
 
@@ -164,7 +185,12 @@ def sheet_save(request, pk: int):
                 _("An answer does not belong to this sheet's criteria.")
             )
         # Save first, so that answers given are kept even when the submit is refused.
-        sheet = save_sheet(sheet=sheet, user=request.user, choices=form.choices())
+        sheet = save_sheet(
+            sheet=sheet,
+            user=request.user,
+            choices=form.choices(),
+            disqualifier_check=form.disqualifier_check(),
+        )
         if submit:
             sheet = submit_sheet(sheet=sheet, user=request.user)
     except ConflictOfInterest as error:

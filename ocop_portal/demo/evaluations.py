@@ -37,6 +37,7 @@ from evaluations.models import (
     CouncilRole,
     Criterion,
     Decision,
+    DisqualifierCheck,
     Regime,
     Round,
     ScoreSheet,
@@ -231,7 +232,7 @@ def _target(dossier: Dossier) -> float:
     return rnd.uniform(72, 86)
 
 
-def _choices_for(
+def choices_for(
     criteria: list[Criterion], target: float, rnd, *, meet_stars: int = 0
 ) -> dict[int, int]:
     """Options whose points add up to just under `target`: start from the lowest
@@ -278,11 +279,25 @@ def _choices_for(
 
 
 def _criteria(entry) -> list[Criterion]:
-    return list(
-        Criterion.objects.filter(part__version=entry.criteria_id).prefetch_related(
-            "options"
-        )
-    )
+    return criteria_answered(entry.criteria_id)
+
+
+def criteria_answered(version_id: int) -> list[Criterion]:
+    """The criteria a member answers: all, and the first case of a group of
+    alternative cases."""
+    answered, groups = [], set()
+    for criterion in (
+        Criterion.objects.filter(part__version=version_id)
+        .select_related("group")
+        .prefetch_related("options")
+        .order_by("part__position", "group__position", "position")
+    ):
+        if criterion.group.alternatives:
+            if criterion.group_id in groups:
+                continue
+            groups.add(criterion.group_id)
+        answered.append(criterion)
+    return answered
 
 
 def _score(
@@ -294,12 +309,16 @@ def _score(
     meet_stars: int = 0,
 ):
     rnd = _rng("member", entry.dossier.product.code, member.user.username)
-    choices = _choices_for(
+    choices = choices_for(
         _criteria(entry), target + rnd.uniform(-3.5, 3.5), rnd, meet_stars=meet_stars
     )
     sheet = sheets.open_sheet(entry=entry, user=member.user)
     if submit:
-        return sheets.submit_sheet(sheet=sheet, user=member.user, choices=choices)
+        # A sheet printing a disqualifier line: the member found no ground for it.
+        check = DisqualifierCheck.CLEAR if entry.criteria.disqualifier else None
+        return sheets.submit_sheet(
+            sheet=sheet, user=member.user, choices=choices, disqualifier_check=check
+        )
     partial = dict(list(choices.items())[: len(choices) * 2 // 3])
     return sheets.save_sheet(sheet=sheet, user=member.user, choices=partial)
 

@@ -22,6 +22,7 @@ Every change goes through the services, each on its own day (core.clock).
 
 import csv
 import datetime
+import random
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -29,10 +30,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import Role, User
 from core import clock
 from evaluations import advisory, services
+from evaluations.catalogue import version_for_dossier
 from evaluations.certificates import record_decision, record_historic_decision
 from evaluations.models import Council, CouncilRole, Decision, Regime, Round
 from evaluations.results import finalise_round
 from evaluations.scoring import star_band
+from evaluations.self_assessment import save_self_assessment
 from plans import progress
 from plans import services as plan_services
 from plans.models import Plan
@@ -60,7 +63,14 @@ from regions.services import (
 )
 
 from .base import ensure_mandate, ensure_user
-from .evaluations import PROVINCIAL_SEATS, _backdate, _member, _score
+from .evaluations import (
+    PROVINCIAL_SEATS,
+    _backdate,
+    _member,
+    _score,
+    choices_for,
+    criteria_answered,
+)
 from .products import _files as document_files
 
 YEAR = 2026
@@ -356,6 +366,19 @@ def _product(officers: dict[str, User], spec) -> Product:
     return product
 
 
+def _self_assessment(dossier: Dossier, officer: User, *, by: str, target: float):
+    """The producer's self-assessment (Mẫu 02) on the sheet the council will use,
+    recorded by the commune officer while the dossier is a draft."""
+    if dossier.status != DossierStatus.DRAFT or hasattr(dossier, "self_assessment"):
+        return
+    version = version_for_dossier(dossier, day=clock.today())
+    if version is None:
+        return
+    rnd = random.Random(f"self-{dossier.product.code}")
+    choices = choices_for(criteria_answered(version.pk), target, rnd, meet_stars=4)
+    save_self_assessment(dossier=dossier, user=officer, choices=choices, assessed_by=by)
+
+
 def _dossier(product: Product, officer: User) -> Dossier:
     dossier = Dossier.objects.filter(product=product, year=YEAR).first()
     if dossier is not None:
@@ -488,8 +511,13 @@ def seed_today(log) -> None:
         with clock.acting_on(DECISION["date"]):
             record_decision(round=round_1, user=chair.user, **DECISION)
     # Round 2 (26/2026): every step of today's process.
+    # Chả lụa quế (set 8): 26/2026's sheet of set 7 (Mứt quýt hồng) is a draft
+    # until the administrator corrects its blank cell against the printed decision.
+    # Before submitting, the commune officer records the producer's self-assessment.
+    with clock.acting_on(d(YEAR, 9, 3)):
+        _self_assessment(*dossiers[2], by="Lê Thị Hồng, chủ cơ sở", target=86.0)
     reviewed = walk(
-        1,
+        2,
         ["submit", "propose", "accept", "review"],
         [d(YEAR, 9, 7), d(YEAR, 9, 21), d(YEAR, 10, 5), d(YEAR, 10, 26)],
     )
@@ -500,7 +528,7 @@ def seed_today(log) -> None:
     )
     walk(7, ["submit", "propose"], [d(YEAR, 10, 5), d(YEAR, 10, 19)])
     walk(5, ["submit"], [d(YEAR, 11, 23)])
-    walk(2, ["submit", "return_commune"], [d(YEAR, 10, 12), d(YEAR, 10, 26)])
+    walk(1, ["submit", "return_commune"], [d(YEAR, 10, 12), d(YEAR, 10, 26)])
     _round(
         council,
         members,

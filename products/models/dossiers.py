@@ -60,6 +60,9 @@ class DossierProcess(models.Model):
     decision = models.CharField(_("legal basis"), max_length=60)
     effective_from = models.DateField(_("first submission day"))
     effective_to = models.DateField(_("last submission day"), null=True, blank=True)
+    # The decision whose criteria sheets score the dossier: 1489 amended 148's
+    # process, not its sheets; 26/2026 brought its own (Phụ lục II).
+    criteria_basis = models.CharField(_("criteria sheets of"), max_length=20)
     through_commune = models.BooleanField(
         _("the commune checks and proposes"), default=False
     )

@@ -282,6 +282,12 @@ def _render_dossier(request, dossier, *, document_form=None, return_form=None):
             and assessments[0].conclusion == AssessmentConclusion.RETURN
             and assessments[0].reason == dossier.return_reason,
             "advisory_reports": dossier.advisory_reports.select_related("recorded_by"),
+            # evaluations' template tag draws the self-assessment card (Mẫu 02).
+            "may_compile": is_officer,
+            # Its finalised results (evaluations), read through the reverse relation.
+            "evaluation_results": dossier.round_entries.filter(result__isnull=False)
+            .select_related("result", "round", "criteria")
+            .order_by("result__finalised_at"),
             # The notices of its results to the commune and producer (evaluations).
             "result_notices": dossier.round_entries.filter(result__notice__isnull=False)
             .order_by("result__notice__sent_at")

@@ -104,7 +104,10 @@ def product_export(request):
 
 
 def _render_product(request, product, *, photo_form=None):
-    dossiers = product.dossiers.order_by("-year", "-pk")
+    # Results are the evaluations app's: read through the reverse relations.
+    dossiers = product.dossiers.order_by("-year", "-pk").prefetch_related(
+        "round_entries__result", "round_entries__round", "round_entries__criteria"
+    )
     return render(
         request,
         "products/product_detail.html",

@@ -14,6 +14,26 @@
     }
   }, true);
 
+  // A group of alternative cases (set 26, tourism): the case chosen is scored, the
+  // other is disabled and cleared, and the live totals are asked again.
+  document.addEventListener("change", function (event) {
+    var radio = event.target;
+    var group = radio && radio.getAttribute && radio.getAttribute("data-case-of");
+    if (!group || !radio.checked) {
+      return;
+    }
+    document.querySelectorAll('[data-case-group="' + group + '"]').forEach(function (set) {
+      var off = set.getAttribute("data-case") !== radio.value;
+      set.disabled = off;
+      set.classList.toggle("opacity-50", off);
+      if (off) {
+        set.querySelectorAll("input[type=radio]").forEach(function (input) {
+          input.checked = false;
+        });
+      }
+    });
+  });
+
   // <button data-print> prints the page (minutes of a round).
   document.addEventListener("click", function (event) {
     var target = event.target.closest && event.target.closest("[data-print]");

@@ -15,13 +15,23 @@ from tests.evaluations.factories import (
     CouncilMemberFactory,
     RoundFactory,
 )
+from tests.evaluations.scenario import TEST_SHEETS
 from tests.products.factories import DossierFactory
 
 
 @pytest.fixture
 def catalogue(personas):
-    """Product classifications, regimes and the published criteria sheets; the
+    """Product classifications, regimes and the criteria sheets of TEST_SHEETS; the
     personas by username."""
+    load_catalogue()
+    load_regimes()
+    load_criteria(only=TEST_SHEETS)
+    return personas
+
+
+@pytest.fixture
+def full_catalogue(personas):
+    """The whole catalogue: every criteria sheet shipped."""
     load_catalogue()
     load_regimes()
     load_criteria()

@@ -16,7 +16,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import User
-from evaluations.catalogue import published_version_for
+from evaluations.catalogue import version_for_dossier
 from evaluations.models import (
     Answer,
     Certificate,
@@ -141,7 +141,7 @@ class RoundEntryFactory(factory.django.DjangoModelFactory):
         level=factory.SelfAttribute("..round.level"),
     )
     criteria = factory.LazyAttribute(
-        lambda o: published_version_for(product_set=o.dossier.product.product_set)
+        lambda o: version_for_dossier(o.dossier, regime=o.round.regime)
     )
     assigned_by = factory.LazyAttribute(lambda o: o.round.created_by)
 

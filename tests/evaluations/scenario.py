@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from accounts.jurisdiction import local_officers
 from accounts.models import User
-from evaluations.catalogue import load_criteria, load_regimes, published_version_for
+from evaluations.catalogue import load_criteria, load_regimes, version_for_dossier
 from evaluations.models import (
     Answer,
     Council,
@@ -29,10 +29,28 @@ from products.models import Dossier, DossierKind, DossierStatus, Product, Produc
 _numbers = itertools.count(1)
 
 
+# The sheets most tests score on: 1048's one, 148's first three and its tea sheet (97
+# points) and tourism sheet (alternative cases), 26/2026's fresh produce (a yes/no
+# criterion), tourism, and two of its drafts. Loading all 53 sheets for every test
+# would cost about a second each; `full_catalogue` does, for the tests about them all.
+TEST_SHEETS = [
+    "1048-che-bien-tu-rau-cu-qua-hat.yaml",
+    "148-che-bien-tu-rau-cu-qua-hat.yaml",
+    "148-che-bien-tu-thit-thuy-san-trung-sua-mat-ong.yaml",
+    "148-rau-cu-qua-hat-tuoi.yaml",
+    "148-che-tuoi-che-che-bien.yaml",
+    "148-dich-vu-du-lich-cong-dong-du-lich-sinh-thai-va-diem-du-lich.yaml",
+    "26-2026-rau-cu-qua-hat-tuoi.yaml",
+    "26-2026-dich-vu-du-lich-cong-dong-du-lich-sinh-thai-va-diem-du-lich.yaml",
+    "26-2026-che-tuoi-che-che-bien.yaml",
+    "26-2026-che-bien-tu-rau-cu-qua-hat.yaml",
+]
+
+
 def load_evaluation_catalogue() -> None:
     load_catalogue()
     load_regimes()
-    load_criteria()
+    load_criteria(only=TEST_SHEETS)
 
 
 def product(
@@ -132,7 +150,7 @@ def entry(*, round: Round, dossier: Dossier) -> RoundEntry:
     return RoundEntry.objects.create(
         round=round,
         dossier=dossier,
-        criteria=published_version_for(product_set=dossier.product.product_set),
+        criteria=version_for_dossier(dossier, regime=round.regime),
         assigned_by=round.created_by,
     )
 
@@ -146,11 +164,23 @@ def secretary(council: Council) -> User:
 
 
 def criteria_of(entry: RoundEntry) -> list[Criterion]:
-    return list(
-        Criterion.objects.filter(part__version=entry.criteria).prefetch_related(
-            "options"
-        )
+    """The criteria a complete sheet answers: all, but only the first case of a group
+    of alternative cases."""
+    criteria = list(
+        Criterion.objects.filter(part__version=entry.criteria)
+        .select_related("group")
+        .prefetch_related("options")
+        .order_by("part__position", "group__position", "position")
     )
+    seen_groups = set()
+    answered = []
+    for criterion in criteria:
+        if criterion.group.alternatives:
+            if criterion.group_id in seen_groups:
+                continue
+            seen_groups.add(criterion.group_id)
+        answered.append(criterion)
+    return answered
 
 
 def sheet(

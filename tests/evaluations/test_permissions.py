@@ -15,6 +15,7 @@ from django.urls import get_resolver, reverse
 
 from evaluations import services, sheets
 from evaluations.certificates import record_decision
+from evaluations.models import CriteriaVersion
 from evaluations.results import finalise_round
 from tests.evaluations.factories import RoundFactory, answer_all, pick_index
 from tests.products.factories import DocumentFactory, DossierFactory
@@ -41,6 +42,12 @@ COVERED_URL_NAMES = {
     "evaluations:certificate-detail",
     "evaluations:certificate-revoke",
     "evaluations:advisory-report",
+    "evaluations:criteria-list",
+    "evaluations:criteria-detail",
+    "evaluations:criteria-correct",
+    "evaluations:criteria-publish",
+    "evaluations:self-assessment",
+    "evaluations:self-assessment-totals",
 }
 
 PERSONAS = ("anonymous", "laivung", "member", "other", "secretary", "chair", "province")
@@ -148,6 +155,20 @@ MATRIX = {
         "accepted_dossier",
         row((403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (200, 200)),
     ),
+    # Everyone of the programme reads the sheets; only the administrator corrects.
+    "evaluations:criteria-list": (None, row(*[(200, 405)] * 6)),
+    "evaluations:criteria-detail": ("draft_criteria", row(*[(200, 405)] * 6)),
+    "evaluations:criteria-correct": ("draft_criteria", row(*[(405, 403)] * 6)),
+    "evaluations:criteria-publish": ("draft_criteria", row(*[(405, 403)] * 6)),
+    # The local officer fills the self-assessment of a draft; the province reads it.
+    "evaluations:self-assessment": (
+        "draft_dossier",
+        row((200, 200), (404, 404), (404, 404), (404, 404), (404, 404), (200, 403)),
+    ),
+    "evaluations:self-assessment-totals": (
+        "draft_dossier",
+        row((405, 200), (405, 404), (405, 404), (405, 404), (405, 404), (405, 403)),
+    ),
 }
 
 
@@ -223,6 +244,8 @@ def objects(board):
         "preparing": preparing,
         "closed": closed,
         "accepted_dossier": DossierFactory(accepted=True, classification="1048"),
+        "draft_dossier": DossierFactory(classification="1048"),
+        "draft_criteria": CriteriaVersion.objects.filter(status="draft").first(),
     }
 
 

@@ -167,10 +167,19 @@ def test_random_member_orders_give_the_same_star():
 def _criterion(pk: int, *points: str) -> SimpleNamespace:
     """A criterion as the sheet's tree holds it: option ids pk*10, pk*10+1, …"""
     options = [
-        SimpleNamespace(pk=pk * 10 + index, points=Decimal(value))
+        SimpleNamespace(
+            pk=pk * 10 + index, points=Decimal(value), required_for_stars=None
+        )
         for index, value in enumerate(points)
     ]
-    return SimpleNamespace(pk=pk, options=SimpleNamespace(all=lambda: options))
+    return SimpleNamespace(
+        pk=pk,
+        code=str(pk),
+        max_points=max(option.points for option in options),
+        required_for_stars=None,
+        group=SimpleNamespace(alternatives=False),
+        options=SimpleNamespace(all=lambda: options),
+    )
 
 
 def test_sheet_totals_add_the_chosen_points_per_part_and_in_all():

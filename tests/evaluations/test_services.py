@@ -481,13 +481,14 @@ def test_publishing_a_draft_sheet_computes_its_total(catalogue, personas):
     draft = CriteriaVersion.objects.create(
         classification=version.classification,
         product_set=version.product_set,
+        basis=version.basis,
         version=99,
         name="Bản nháp",
     )
     with pytest.raises(ValidationError):
         services.publish_criteria(version=draft, user=personas["admin"])
     part = draft.parts.create(code="A", name="Phần A", max_points=10)
-    group = part.groups.create(code="1", name="Nhóm 1")
+    group = part.groups.create(code="1", name="Nhóm 1", max_points=10)
     criterion = group.criteria.create(
         part=part, code="1.1", name="Tiêu chí", max_points=10
     )

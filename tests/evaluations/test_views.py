@@ -535,6 +535,9 @@ def test_export_after_closing_has_every_members_raw_points(
             reverse("evaluations:round-export", args=[closed_round.pk])
         )
     )
+    aggregate = book["Tổng hợp"]
+    headers = [cell.value for cell in aggregate[1]]
+    assert {"Hạng theo điểm", "Hạng sao", "Lý do giới hạn hạng sao"} <= set(headers)
     raw = book["Điểm từng tiêu chí"]
     criteria = entries(closed_round)[0].criteria.parts.model.objects.filter(
         version=entries(closed_round)[0].criteria

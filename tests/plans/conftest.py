@@ -5,6 +5,7 @@ import pytest
 from evaluations.catalogue import load_criteria, load_regimes
 from ocop_portal import demo
 from products.catalogue import load_catalogue
+from tests.evaluations.scenario import TEST_SHEETS
 from tests.plans.factories import PlanFactory, TargetFactory
 
 
@@ -20,7 +21,7 @@ def evaluation_catalogue(catalogue):
     """The catalogue with the regimes and the published criteria sheets, for tests
     with evaluation rounds."""
     load_regimes()
-    load_criteria()
+    load_criteria(only=TEST_SHEETS)
     return catalogue
 
 
