@@ -19,7 +19,7 @@ from accounts.models import User
 from core import clock
 from evaluations import services, sheets
 from evaluations.catalogue import load_criteria, load_regimes
-from evaluations.models import Certificate, Regime, ScoreSheet
+from evaluations.models import Certificate, DisqualifierCheck, Regime, ScoreSheet
 from ocop_portal import demo
 from plans import services as plan_services
 from products.catalogue import load_catalogue
@@ -217,7 +217,10 @@ def test_a_2026_dossier_from_the_commune_to_the_dashboard(page, today, screensho
     for user in [today["chair"], today["secretary"], *today["members"][:2]]:
         sheet = sheets.open_sheet(entry=entry, user=user)
         sheets.submit_sheet(
-            sheet=sheet, user=user, choices=answer_all(sheet, pick_index(2))
+            sheet=sheet,
+            user=user,
+            choices=answer_all(sheet, pick_index(2)),
+            disqualifier_check=DisqualifierCheck.CLEAR,
         )
 
     # ... and the last member scores in the browser.
@@ -229,6 +232,7 @@ def test_a_2026_dossier_from_the_commune_to_the_dashboard(page, today, screensho
     sheet = ScoreSheet.objects.get(entry=entry, member__user__username="member3")
     for option_id in answer_all(sheet, pick_index(2)).values():
         page.locator(f"#o{option_id}").check()
+    page.locator("#check-clear").check()  # not a case of disqualification
     screenshot(page, "today-07-sheet")
     page.get_by_role("button", name="Nộp phiếu").click()
     expect(page.get_by_test_id("sheet-status")).to_have_text(re.compile("Đã nộp"))
