@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -344,6 +344,8 @@ class Review:
     total: Decimal
     blocking: list[str]
     notes: list[str]
+    # Each blocking problem's cell on the sheet page ("option-12", "group-3").
+    anchors: dict[str, str] = field(default_factory=dict)
 
 
 def _fmt(value: Decimal) -> str:
@@ -354,7 +356,12 @@ def review(version: CriteriaVersion) -> Review:
     """Check a version's cells: every option and maximum has its points, no option
     exceeds its criterion's maximum; the parts and the total are summed with one case
     per alternative group. Four queries."""
-    blocking, notes = [], []
+    blocking, notes, anchors = [], [], {}
+
+    def block(message: str, anchor: str) -> None:
+        blocking.append(message)
+        anchors[message] = anchor
+
     criteria = list(
         Criterion.objects.filter(part__version=version)
         .select_related("group", "part")
@@ -366,16 +373,23 @@ def review(version: CriteriaVersion) -> Review:
     for criterion in criteria:
         code = criterion.code
         for option in criterion.options.all():
+            # A met / not met answer is corrected through its criterion's maximum.
+            cell = (
+                f"criterion-{criterion.pk}"
+                if criterion.yes_no
+                else f"option-{option.pk}"
+            )
             if option.points is None:
-                blocking.append(
+                block(
                     _("Criterion %(code)s, answer “%(text)s”: the points are missing.")
-                    % {"code": code, "text": option.text}
+                    % {"code": code, "text": option.text},
+                    cell,
                 )
             elif (
                 criterion.max_points is not None
                 and option.points > criterion.max_points
             ):
-                blocking.append(
+                block(
                     _(
                         "Criterion %(code)s, answer “%(text)s”: %(points)s points, "
                         "more than the criterion's maximum of %(max)s."
@@ -385,12 +399,14 @@ def review(version: CriteriaVersion) -> Review:
                         "text": option.text,
                         "points": _fmt(option.points),
                         "max": _fmt(criterion.max_points),
-                    }
+                    },
+                    cell,
                 )
         if criterion.max_points is None:
-            blocking.append(
+            block(
                 _("Criterion %(code)s: the maximum points are missing.")
-                % {"code": code}
+                % {"code": code},
+                f"criterion-{criterion.pk}",
             )
             continue
         if criterion.group.alternatives:
@@ -402,9 +418,10 @@ def review(version: CriteriaVersion) -> Review:
         group = groups[group_id]
         part_sums[group.part_id] += max(maxima)
         if group.max_points is None:
-            blocking.append(
+            block(
                 _("Group %(code)s: the maximum points are missing.")
-                % {"code": group.code}
+                % {"code": group.code},
+                f"group-{group.pk}",
             )
     group_sums: dict[int, Decimal] = defaultdict(Decimal)
     for criterion in criteria:
@@ -415,9 +432,10 @@ def review(version: CriteriaVersion) -> Review:
     for group in groups.values():
         if group.max_points is None:
             if not group.alternatives:
-                blocking.append(
+                block(
                     _("Group %(code)s: the maximum points are missing.")
-                    % {"code": group.code}
+                    % {"code": group.code},
+                    f"group-{group.pk}",
                 )
         elif group.max_points != group_sums[group.pk]:
             notes.append(
@@ -445,7 +463,7 @@ def review(version: CriteriaVersion) -> Review:
             _("The best answers add up to %(total)s points, not 100.")
             % {"total": _fmt(total)}
         )
-    return Review(total=total, blocking=blocking, notes=notes)
+    return Review(total=total, blocking=blocking, notes=notes, anchors=anchors)
 
 
 def published_version_for(

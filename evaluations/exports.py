@@ -76,7 +76,7 @@ def round_workbook(
         _("Product code"),
         _("Product"),
         _("Producer"),
-        _("District"),
+        _("Place"),
         _("Sheets submitted"),
         _("Sheets expected"),
         _("Mean"),

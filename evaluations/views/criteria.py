@@ -141,19 +141,13 @@ def _fmt(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _mark_cells(parts: list) -> dict[str, str]:
-    """Mark the blank or misprinted cells (`needs_points`) and return the anchor of
-    each problem, keyed by the message catalogue.review gives for it."""
-    anchors = {}
+def _mark_cells(parts: list) -> None:
+    """Mark the blank or misprinted cells (`needs_points`) and give each its anchor;
+    catalogue.review names the anchor of each problem."""
     for part in parts:
         for group in part.groups.all():
             group.anchor = f"group-{group.pk}"
             group.needs_points = group.max_points is None
-            if group.needs_points:
-                message = _("Group %(code)s: the maximum points are missing.") % {
-                    "code": group.code
-                }
-                anchors[message] = group.anchor
             for criterion in group.criteria.all():
                 criterion.anchor = f"criterion-{criterion.pk}"
                 criterion.needs_points = criterion.max_points is None
@@ -162,34 +156,13 @@ def _mark_cells(parts: list) -> dict[str, str]:
                     option.anchor = (
                         criterion.anchor if criterion.yes_no else f"option-{option.pk}"
                     )
-                    option.needs_points = False
-                    values = {"code": criterion.code, "text": option.text}
-                    if option.points is None:
-                        message = _(
-                            "Criterion %(code)s, answer “%(text)s”: the points are "
-                            "missing."
-                        )
-                    elif (
+                    option.needs_points = option.points is None or (
                         criterion.max_points is not None
                         and option.points > criterion.max_points
-                    ):
-                        message = _(
-                            "Criterion %(code)s, answer “%(text)s”: %(points)s points, "
-                            "more than the criterion's maximum of %(max)s."
-                        )
-                        values["points"] = _fmt(option.points)
-                        values["max"] = _fmt(criterion.max_points)
-                    else:
-                        continue
-                    option.needs_points = True
+                    )
                     # A met / not met criterion is corrected through its maximum.
-                    if criterion.yes_no:
+                    if option.needs_points and criterion.yes_no:
                         criterion.needs_points = True
-                    anchors[message % values] = option.anchor
-                if criterion.max_points is None:
-                    message = _("Criterion %(code)s: the maximum points are missing.")
-                    anchors[message % {"code": criterion.code}] = criterion.anchor
-    return anchors
 
 
 def _history(version: CriteriaVersion) -> list[dict]:
@@ -202,7 +175,7 @@ def _history(version: CriteriaVersion) -> list[dict]:
 
 def _detail_context(request, version: CriteriaVersion, correction=None) -> dict:
     parts = _parts(version)
-    anchors = _mark_cells(parts)
+    _mark_cells(parts)
     check = review(version)
     return {
         "version": version,
@@ -210,7 +183,7 @@ def _detail_context(request, version: CriteriaVersion, correction=None) -> dict:
         "parts": parts,
         "check": check,
         "missing": [
-            {"message": message, "anchor": anchors.get(message)}
+            {"message": message, "anchor": check.anchors.get(message)}
             for message in check.blocking
         ],
         "can_correct": can_correct_criteria(request.user) and not version.is_published,
