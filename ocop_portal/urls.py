@@ -3,6 +3,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from evaluations.views import register
+
 from . import views
 
 urlpatterns = [
@@ -16,6 +18,8 @@ urlpatterns = [
     path("producers/", include("producers.urls")),
     path("", include("products.urls")),
     path("evaluations/", include("evaluations.urls")),
+    # The register of every certificate the user may see (issue 11).
+    path("certificates/", register.certificate_register, name="certificate-register"),
     path("", include("plans.urls")),
     path("", include("evaluations.public_urls")),
 ]
