@@ -32,7 +32,7 @@ from .models import (
     SelfAssessment,
     SelfAssessmentAnswer,
 )
-from .sheets import check_cases, sync_answers
+from .sheets import check_choices, sync_answers
 from .sheets import criteria_tree as _criteria_tree
 
 # While the dossier is with its compiler or its commune: once the commune proposes it
@@ -174,14 +174,7 @@ def save_self_assessment(
         for criterion in criteria
         for option in criterion.options.all()
     }
-    for criterion_id, option_id in choices.items():
-        option = options.get(option_id)
-        if option is None or option.criterion_id != criterion_id:
-            raise ValidationError(
-                _("An answer does not belong to this sheet's criteria."),
-                code="foreign_option",
-            )
-    check_cases(version.pk, set(choices))
+    check_choices(version.pk, choices, options)
     totals = scoring.totals(parts, choices)
 
     assessment = SelfAssessment.objects.filter(dossier=dossier).first()

@@ -88,6 +88,19 @@ def _guard_edit(user: User, sheet: ScoreSheet) -> None:
         raise ValidationError(_("The round is not open for scoring."), code="closed")
 
 
+def check_choices(version_id: int, choices: dict[int, int], options: dict) -> None:
+    """Refuse answers that are not options of their criterion on the sheet
+    (`options`: the sheet's options by id) or that score two alternative cases."""
+    for criterion_id, option_id in choices.items():
+        option = options.get(option_id)
+        if option is None or option.criterion_id != criterion_id:
+            raise ValidationError(
+                _("An answer does not belong to this sheet's criteria."),
+                code="foreign_option",
+            )
+    check_cases(version_id, set(choices))
+
+
 def sync_answers(answers, choices: dict[int, int], options: dict) -> None:
     """Make a related set of answers (a member's sheet, a self-assessment) exactly
     `choices` (criterion id → option id), each with its option's points."""
@@ -123,14 +136,7 @@ def _write_answers(sheet: ScoreSheet, choices: dict[int, int]) -> None:
             criterion__part__version=sheet.entry.criteria_id,
         )
     }
-    for criterion_id, option_id in choices.items():
-        option = options.get(option_id)
-        if option is None or option.criterion_id != criterion_id:
-            raise ValidationError(
-                _("An answer does not belong to this sheet's criteria."),
-                code="foreign_option",
-            )
-    check_cases(sheet.entry.criteria_id, set(choices))
+    check_choices(sheet.entry.criteria_id, choices, options)
     sync_answers(sheet.answers, choices, options)
 
 

@@ -32,6 +32,17 @@ def _run_queue_deleted_at_the_end():
 
 
 @pytest.fixture(autouse=True)
+def _portal_language():
+    """Each test ends back in the portal's language: a page read in English
+    (LocaleMiddleware activates it for the thread) never leaks into the next test."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploads of a test go to its own directory: no test depends on what an earlier
     run left in a media folder."""

@@ -22,6 +22,7 @@ from evaluations.models import (
     SheetStatus,
 )
 from ocop_portal import demo
+from ocop_portal.demo.evaluations import criteria_answered
 from producers.models import Producer, ProducerKind
 from products.catalogue import load_catalogue
 from products.models import Dossier, DossierKind, DossierStatus, Product, ProductSet
@@ -164,23 +165,8 @@ def secretary(council: Council) -> User:
 
 
 def criteria_of(entry: RoundEntry) -> list[Criterion]:
-    """The criteria a complete sheet answers: all, but only the first case of a group
-    of alternative cases."""
-    criteria = list(
-        Criterion.objects.filter(part__version=entry.criteria)
-        .select_related("group")
-        .prefetch_related("options")
-        .order_by("part__position", "group__position", "position")
-    )
-    seen_groups = set()
-    answered = []
-    for criterion in criteria:
-        if criterion.group.alternatives:
-            if criterion.group_id in seen_groups:
-                continue
-            seen_groups.add(criterion.group_id)
-        answered.append(criterion)
-    return answered
+    """The criteria a complete sheet answers, as the demo's members answer them."""
+    return criteria_answered(entry.criteria_id)
 
 
 def sheet(

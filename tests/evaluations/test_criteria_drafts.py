@@ -309,6 +309,7 @@ def test_administrator_corrects_the_tea_sheet_and_publishes_it(administrator, te
 
 
 def test_published_versions_refuse_corrections_everywhere(administrator, tea):
+    translation.activate("en")  # the services' messages, in their source words
     option = option_of(tea, *TEA_MISPRINT)
     blank = option_of(tea, *TEA_BLANK)
     criteria_drafts.correct_option_points(
